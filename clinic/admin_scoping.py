@@ -1,0 +1,89 @@
+"""Clinic scoping for the Django admin.
+
+A staff member who is not a superuser sees, edits and can choose only their own clinic's
+objects: on changelists, change forms (another clinic's object is "not found"), inlines,
+autocomplete and every foreign-key choice. Built-in rows (no clinic) are visible to all
+staff and read-only to them. Permissions come from the staff role, not Django's
+per-model permissions, so a new clinic needs no group set-up.
+"""
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from .access import staff_member
+
+
+class ClinicScopedMixin:
+    #: Lookup from this model to its Clinic, e.g. "clinic" or "patient__clinic".
+    clinic_lookup = "clinic"
+    #: Whether rows without a clinic (built-ins) are shown to every clinic's staff.
+    shows_builtins = False
+    #: Only clinic admins (and superusers) may see and change these.
+    admins_only = False
+
+    def scope(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if request.user.is_superuser:
+            return queryset
+        member = staff_member(request.user)
+        if member is None:
+            return queryset.none()
+        visible = Q(**{self.clinic_lookup: member.clinic_id})
+        if self.shows_builtins:
+            visible |= Q(**{f"{self.clinic_lookup}__isnull": True})
+        return queryset.filter(visible)
+
+    def is_builtin(self, obj) -> bool:
+        return self.shows_builtins and getattr(obj, "clinic_id", False) is None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related_admin = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(related_admin, ClinicScopedMixin) and not request.user.is_superuser:
+            kwargs["queryset"] = related_admin.get_queryset(request)
+            if db_field.name == "clinic":
+                # Staff create objects in their own clinic; built-ins are the operator's.
+                kwargs.update(required=True, empty_label=None)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        if request.user.is_superuser:
+            return True
+        member = staff_member(request.user)
+        return member is not None and (member.is_clinic_admin or not self.admins_only)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.has_module_permission(request)
+
+    def may_write(self, request: HttpRequest, obj=None) -> bool:
+        if request.user.is_superuser:
+            return True
+        if not self.has_module_permission(request):
+            return False
+        return obj is None or not self.is_builtin(obj)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return self.may_write(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.may_write(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return self.may_write(request, obj)
+
+
+class ClinicScopedAdmin(ClinicScopedMixin, admin.ModelAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return self.scope(request, super().get_queryset(request))
+
+
+class ReadOnlyMixin:
+    """Recorded clinical history: visible, never changed or deleted through the admin."""
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

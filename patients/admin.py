@@ -1,0 +1,102 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from clinic.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+
+from .models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
+
+
+class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
+    model = Assignment
+    extra = 0
+    fields = ["routine", "starts_on", "ends_on", "weekdays", "sessions_per_day"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("routine")
+
+
+class InvitationInline(ReadOnlyMixin, admin.TabularInline):
+    model = Invitation
+    extra = 0
+    fields = ["created_at", "expires_at", "used_at", "revoked_at", "created_by"]
+    readonly_fields = fields
+
+
+@admin.register(Patient)
+class PatientAdmin(ClinicScopedAdmin):
+    list_display = ["__str__", "physiotherapist", "email", "has_account", "archived"]
+    list_filter = [("archived_at", admin.EmptyFieldListFilter)]
+    list_select_related = ["physiotherapist__user", "user"]
+    search_fields = ["first_name", "last_name", "email"]
+    fields = [
+        "clinic",
+        "first_name",
+        "last_name",
+        "email",
+        "physiotherapist",
+        "user",
+        "archived_at",
+    ]
+    autocomplete_fields = ["user"]
+    inlines = [AssignmentInline, InvitationInline]
+
+    @admin.display(boolean=True, description=_("has sign-in"))
+    def has_account(self, obj: Patient) -> bool:
+        return obj.user_id is not None
+
+    @admin.display(boolean=True, description=_("archived"))
+    def archived(self, obj: Patient) -> bool:
+        return obj.archived_at is not None
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # Clinical records are archived, never deleted, except by the operator.
+        return request.user.is_superuser
+
+
+class PauseInline(ClinicScopedMixin, admin.TabularInline):
+    model = AssignmentPause
+    extra = 0
+    fields = ["starts_on", "ends_on"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ["patient", "routine", "starts_on", "ends_on", "sessions_per_day"]
+    list_select_related = ["patient", "routine"]
+    search_fields = ["patient__first_name", "patient__last_name", "routine__name"]
+    autocomplete_fields = ["patient", "routine"]
+    date_hierarchy = "starts_on"
+    inlines = [PauseInline]
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class CompletionInline(ReadOnlyMixin, admin.TabularInline):
+    model = Completion
+    extra = 0
+    fields = ["exercise_name", "side", "set_number", "status", "skip_reason", "recorded_at"]
+    readonly_fields = fields
+
+
+@admin.register(Session)
+class SessionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ["patient", "local_date", "started_at", "finished_at", "pain", "flagged"]
+    list_filter = ["flagged", "local_date"]
+    list_select_related = ["patient"]
+    search_fields = ["patient__first_name", "patient__last_name"]
+    date_hierarchy = "local_date"
+    inlines = [CompletionInline]
+
+
+@admin.register(Completion)
+class CompletionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ["exercise_name", "patient", "side", "set_number", "status", "recorded_at"]
+    list_filter = ["status", "skip_reason"]
+    list_select_related = ["patient"]
+    search_fields = ["patient__first_name", "patient__last_name", "exercise_name"]
+    date_hierarchy = "recorded_at"

@@ -1,0 +1,280 @@
+import uuid
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from routines.models import Sides
+
+ALL_WEEKDAYS = 0b1111111  # Monday is bit 0, as in date.weekday()
+PAIN_MAX = 10
+SESSIONS_PER_DAY_MAX = 4
+
+
+class Patient(models.Model):
+    clinic = models.ForeignKey("clinic.Clinic", models.CASCADE, related_name="patients")
+    physiotherapist = models.ForeignKey(
+        "clinic.StaffMember",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="patients",
+        verbose_name=_("physiotherapist"),
+    )
+    user = models.OneToOneField(
+        "clinic.User", models.SET_NULL, null=True, blank=True, related_name="patient"
+    )
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("email"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("patient")
+        verbose_name_plural = _("patients")
+        ordering = ["last_name", "first_name", "id"]
+        indexes = [
+            # The roster: a clinic's patients, alphabetically.
+            models.Index(fields=["clinic", "last_name", "first_name"], name="patient_roster_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(first_name=""), name="patient_first_name_not_empty"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class Invitation(models.Model):
+    """A one-time link that lets a patient create their sign-in. Only the token's hash is kept."""
+
+    patient = models.ForeignKey(Patient, models.CASCADE, related_name="invitations")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        "clinic.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="invitation_expires_after_created"
+            ),
+            models.CheckConstraint(
+                condition=Q(used_at__isnull=True) | Q(revoked_at__isnull=True),
+                name="invitation_not_used_and_revoked",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} ({self.created_at:%Y-%m-%d})"
+
+
+class Assignment(models.Model):
+    """A patient's plan: their own copy of a routine, on a weekly schedule."""
+
+    patient = models.ForeignKey(Patient, models.CASCADE, related_name="assignments")
+    routine = models.ForeignKey("routines.Routine", models.PROTECT, related_name="assignments")
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    weekdays = models.PositiveSmallIntegerField(
+        _("days of the week"),
+        default=ALL_WEEKDAYS,
+        help_text=_("Bit mask: Monday is 1, Tuesday 2, Wednesday 4, … Sunday 64."),
+    )
+    sessions_per_day = models.PositiveSmallIntegerField(_("sessions per day"), default=1)
+    created_by = models.ForeignKey(
+        "clinic.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # When the physiotherapist last changed the plan: the patient is told on their next visit.
+    changed_at = models.DateTimeField(_("plan changed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["-starts_on", "-id"]
+        indexes = [
+            # "Today" and adherence: a patient's assignments running on a date.
+            models.Index(fields=["patient", "starts_on", "ends_on"], name="assignment_running_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="assignment_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS),
+                name="assignment_weekdays_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(sessions_per_day__gte=1, sessions_per_day__lte=SESSIONS_PER_DAY_MAX),
+                name="assignment_sessions_per_day_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient}: {self.routine}"
+
+    def runs_on_weekday(self, weekday: int) -> bool:
+        return bool(self.weekdays & (1 << weekday))
+
+
+class AssignmentPause(models.Model):
+    """Days on which an assignment is not scheduled. An open pause (no end) is "paused now"."""
+
+    assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="pauses")
+    starts_on = models.DateField(_("paused from"))
+    ends_on = models.DateField(_("paused until"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
+                name="pause_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(ends_on__isnull=True),
+                name="pause_one_open_per_assignment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} paused {self.starts_on}"
+
+
+class Session(models.Model):
+    """One sitting of a patient's routine, counted on the clinic-local date it was done."""
+
+    class Effort(models.TextChoices):
+        EASY = "easy", _("Easy")
+        RIGHT = "right", _("About right")
+        HARD = "hard", _("Hard")
+
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="sessions")
+    assignment = models.ForeignKey(Assignment, models.PROTECT, related_name="sessions")
+    local_date = models.DateField(_("date"))
+    started_at = models.DateTimeField(_("started"))
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    pain = models.PositiveSmallIntegerField(_("pain (0–10)"), null=True, blank=True)
+    effort = models.CharField(
+        _("how hard it felt"), max_length=5, choices=Effort.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    # Raised when the patient reports a pain of 7 or more, for the physiotherapist to see.
+    flagged = models.BooleanField(_("flagged"), default=False)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["-started_at"]
+        indexes = [
+            # Adherence and history: a patient's sessions over a date range.
+            models.Index(fields=["patient", "local_date"], name="session_patient_date_idx"),
+            # Today: an assignment's sessions on one date.
+            models.Index(fields=["assignment", "local_date"], name="session_assignment_date_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pain__isnull=True) | Q(pain__lte=PAIN_MAX), name="session_pain_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(finished_at__isnull=True) | Q(finished_at__gte=F("started_at")),
+                name="session_finishes_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(effort__in=["", "easy", "right", "hard"]), name="session_effort_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} {self.local_date}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.finished_at is not None
+
+
+class Completion(models.Model):
+    """One side of one set of one step, done or skipped. Never edited, never deleted.
+
+    It keeps what was prescribed when it was done, so later edits to the routine do not
+    rewrite history.
+    """
+
+    class Status(models.TextChoices):
+        DONE = "done", _("Done")
+        SKIPPED = "skipped", _("Skipped")
+
+    class SkipReason(models.TextChoices):
+        PAIN = "pain", _("Pain")
+        TOO_HARD = "too_hard", _("Too hard")
+        NO_TIME = "no_time", _("No time")
+        OTHER = "other", _("Other")
+
+    class Side(models.TextChoices):
+        BOTH = "both", _("Both sides")
+        LEFT = "left", _("Left side")
+        RIGHT = "right", _("Right side")
+
+    client_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(Session, models.PROTECT, related_name="completions")
+    # Denormalised from the session so "a patient's completions over a date range" needs no join.
+    patient = models.ForeignKey(Patient, models.PROTECT, related_name="completions")
+    step = models.ForeignKey("routines.RoutineStep", models.PROTECT, related_name="completions")
+    exercise = models.ForeignKey("routines.Exercise", models.PROTECT, related_name="completions")
+    side = models.CharField(_("side"), max_length=5, choices=Side.choices, default=Side.BOTH)
+    set_number = models.PositiveSmallIntegerField(_("set"), default=1)
+    status = models.CharField(_("status"), max_length=7, choices=Status.choices)
+    skip_reason = models.CharField(
+        _("reason for skipping"), max_length=10, choices=SkipReason.choices, blank=True
+    )
+    recorded_at = models.DateTimeField(_("recorded"))
+    # What was prescribed at the time.
+    exercise_name = models.CharField(_("exercise"), max_length=120)
+    hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"))
+    repetitions = models.PositiveSmallIntegerField(_("repetitions"))
+    sides = models.CharField(_("sides"), max_length=4, choices=Sides.choices)
+
+    class Meta:
+        verbose_name = _("completion")
+        verbose_name_plural = _("completions")
+        ordering = ["recorded_at", "id"]
+        indexes = [
+            # Adherence and exports: a patient's completions over a date range.
+            models.Index(fields=["patient", "recorded_at"], name="completion_patient_time_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "step", "side", "set_number"],
+                name="completion_once_per_set_side",
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="done") & Q(skip_reason=""))
+                | (
+                    Q(status="skipped")
+                    & Q(skip_reason__in=["pain", "too_hard", "no_time", "other"])
+                ),
+                name="completion_skip_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(side__in=["both", "left", "right"]), name="completion_side_valid"
+            ),
+            models.CheckConstraint(condition=Q(set_number__gte=1), name="completion_set_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exercise_name} {self.side} set {self.set_number}: {self.status}"

@@ -1,0 +1,181 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+HOLD_SECONDS_MAX = 600
+REPETITIONS_MAX = 50
+SETS_MAX = 10
+REST_SECONDS_MAX = 600
+
+
+class BodyRegion(models.TextChoices):
+    LOWER_BACK = "lower_back", _("Lower back")
+    UPPER_BACK = "upper_back", _("Upper back")
+    NECK = "neck", _("Neck")
+    SHOULDERS = "shoulders", _("Shoulders")
+    HIPS = "hips", _("Hips")
+    LEGS = "legs", _("Legs")
+    FULL_BODY = "full_body", _("Full body")
+
+
+class ExerciseKind(models.TextChoices):
+    STRETCH = "stretch", _("Stretch")
+    MOBILITY = "mobility", _("Mobility")
+    STRENGTH = "strength", _("Strength")
+
+
+class Sides(models.TextChoices):
+    BOTH = "both", _("Both sides at once")
+    EACH = "each", _("Each side")
+
+
+def _range(field: str, low: int, high: int, name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=name
+    )
+
+
+class Exercise(models.Model):
+    """An exercise of the library. Built in (read-only, for every clinic) when it has no clinic."""
+
+    clinic = models.ForeignKey(
+        "clinic.Clinic", models.CASCADE, null=True, blank=True, related_name="exercises"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    body_region = models.CharField(_("body region"), max_length=20, choices=BodyRegion.choices)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ExerciseKind.choices, default=ExerciseKind.STRETCH
+    )
+    instructions = models.TextField(_("instructions"))
+    cues = models.TextField(_("technique cues"), blank=True, help_text=_("One cue per line."))
+    cautions = models.TextField(_("cautions"), blank=True, help_text=_("One caution per line."))
+    default_hold_seconds = models.PositiveSmallIntegerField(_("default hold (seconds)"), default=20)
+    default_repetitions = models.PositiveSmallIntegerField(_("default repetitions"), default=1)
+    default_sets = models.PositiveSmallIntegerField(_("default sets"), default=1)
+    default_sides = models.CharField(
+        _("default sides"), max_length=4, choices=Sides.choices, default=Sides.BOTH
+    )
+    image = models.ImageField(_("picture"), upload_to="exercises/", blank=True)
+    video_url = models.URLField(_("video link"), blank=True)
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("exercise")
+        verbose_name_plural = _("exercises")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["clinic", "name"],
+                condition=Q(clinic__isnull=False),
+                name="exercise_name_unique_in_clinic",
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(clinic__isnull=True),
+                name="exercise_builtin_name_unique",
+            ),
+            _range("default_hold_seconds", 1, HOLD_SECONDS_MAX, "exercise_hold_in_range"),
+            _range("default_repetitions", 1, REPETITIONS_MAX, "exercise_repetitions_in_range"),
+            _range("default_sets", 1, SETS_MAX, "exercise_sets_in_range"),
+            models.CheckConstraint(
+                condition=Q(default_sides__in=Sides.values), name="exercise_sides_valid"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="exercise_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.clinic_id is None
+
+    def cue_list(self) -> list[str]:
+        return [line.strip() for line in self.cues.splitlines() if line.strip()]
+
+    def caution_list(self) -> list[str]:
+        return [line.strip() for line in self.cautions.splitlines() if line.strip()]
+
+
+class Routine(models.Model):
+    """An ordered list of steps. A template is reused; a patient's plan is their own copy."""
+
+    clinic = models.ForeignKey(
+        "clinic.Clinic", models.CASCADE, null=True, blank=True, related_name="routines"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    goal = models.TextField(_("goal"), blank=True)
+    is_template = models.BooleanField(_("clinic template"), default=False)
+    copied_from = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, related_name="copies"
+    )
+    created_by = models.ForeignKey(
+        "clinic.User", models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("routine")
+        verbose_name_plural = _("routines")
+        ordering = ["name"]
+        constraints = [
+            # Built-in routines (no clinic) are starter templates shared by every clinic.
+            models.CheckConstraint(
+                condition=Q(clinic__isnull=False) | Q(is_template=True),
+                name="routine_builtin_is_template",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="routine_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.clinic_id is None
+
+
+class RoutineStep(models.Model):
+    routine = models.ForeignKey(Routine, models.CASCADE, related_name="steps")
+    exercise = models.ForeignKey(Exercise, models.PROTECT, related_name="steps")
+    position = models.PositiveIntegerField(_("position"))
+    hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"), default=20)
+    repetitions = models.PositiveSmallIntegerField(_("repetitions"), default=1)
+    sets = models.PositiveSmallIntegerField(_("sets"), default=1)
+    sides = models.CharField(_("sides"), max_length=4, choices=Sides.choices, default=Sides.BOTH)
+    rest_seconds = models.PositiveSmallIntegerField(_("rest (seconds)"), default=10)
+    note = models.CharField(_("note for the patient"), max_length=500, blank=True)
+    # A step that has been done cannot be deleted (Completion.step protects it); removing it
+    # from the routine archives it instead.
+    archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["routine", "position"],
+                condition=Q(archived_at__isnull=True),
+                name="routinestep_position_unique",
+            ),
+            _range("hold_seconds", 1, HOLD_SECONDS_MAX, "routinestep_hold_in_range"),
+            _range("repetitions", 1, REPETITIONS_MAX, "routinestep_repetitions_in_range"),
+            _range("sets", 1, SETS_MAX, "routinestep_sets_in_range"),
+            _range("rest_seconds", 0, REST_SECONDS_MAX, "routinestep_rest_in_range"),
+            models.CheckConstraint(
+                condition=Q(sides__in=Sides.values), name="routinestep_sides_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.exercise}"
+
+    @property
+    def side_names(self) -> list[str]:
+        """The sides one set walks through, in order."""
+        return ["left", "right"] if self.sides == Sides.EACH else ["both"]

@@ -1,0 +1,138 @@
+"""Role-named fixtures: the clinic, its staff and patients, and another clinic's."""
+
+import pytest
+
+from clinic.models import StaffMember
+
+from . import factories
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Argon2 is slow on purpose; the suite creates hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def clinic():
+    return factories.make_clinic("Riverside Physio")
+
+
+@pytest.fixture
+def other_clinic():
+    return factories.make_clinic("Hillside Physio", timezone_name="America/New_York")
+
+
+@pytest.fixture
+def therapist(clinic):
+    return factories.make_staff(clinic)
+
+
+@pytest.fixture
+def colleague(clinic):
+    return factories.make_staff(clinic)
+
+
+@pytest.fixture
+def clinic_admin(clinic):
+    return factories.make_staff(clinic, role=StaffMember.Role.CLINIC_ADMIN)
+
+
+@pytest.fixture
+def other_clinic_therapist(other_clinic):
+    return factories.make_staff(other_clinic)
+
+
+@pytest.fixture
+def other_clinic_admin(other_clinic):
+    return factories.make_staff(other_clinic, role=StaffMember.Role.CLINIC_ADMIN)
+
+
+@pytest.fixture
+def superuser(db):
+    return factories.make_user("operator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def patient(clinic, therapist):
+    return factories.make_patient(clinic, therapist, first_name="Alice")
+
+
+@pytest.fixture
+def other_patient(clinic, therapist):
+    return factories.make_patient(clinic, therapist, first_name="Bob")
+
+
+@pytest.fixture
+def other_clinic_patient(other_clinic, other_clinic_therapist):
+    return factories.make_patient(other_clinic, other_clinic_therapist, first_name="Carol")
+
+
+@pytest.fixture
+def assignment(patient):
+    return factories.make_assignment(patient)
+
+
+@pytest.fixture
+def other_clinic_assignment(other_clinic_patient):
+    return factories.make_assignment(other_clinic_patient)
+
+
+def _chromium_path() -> str | None:
+    import os
+    import shutil
+
+    path = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    return path if shutil.which(path) else None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright; skipped where there is none (unless required)."""
+    import os
+
+    path = _chromium_path()
+    if path is None:
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail("REQUIRE_BROWSER=1 but no Chromium at /usr/bin/chromium or $CHROMIUM")
+        pytest.skip("no Chromium at /usr/bin/chromium or $CHROMIUM: browser tests skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh phone-sized browser context pointed at the live server."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 375, "height": 667})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def sign_in():
+    """Sign `user` in through the login form of `page`."""
+
+    def sign_in(page, user, password=factories.PASSWORD):
+        page.goto("/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+
+    return sign_in
