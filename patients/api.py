@@ -53,9 +53,9 @@ class FinishInputSerializer(serializers.Serializer):
     pain = serializers.IntegerField(
         min_value=0,
         max_value=PAIN_MAX,
-        error_messages={
-            key: PAIN_MESSAGE for key in ("min_value", "max_value", "required", "invalid")
-        },
+        error_messages=dict.fromkeys(
+            ("min_value", "max_value", "required", "invalid"), PAIN_MESSAGE
+        ),
     )
     effort = serializers.ChoiceField(
         choices=Session.Effort.choices, allow_blank=True, required=False, default=""

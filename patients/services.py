@@ -135,7 +135,12 @@ def completion_record(
         repetitions=step.repetitions,
         sides=step.sides,
     )
-    completion.full_clean(validate_unique=False, validate_constraints=False)
+    # The related rows were loaded above: skip full_clean's four look-ups that they exist.
+    completion.full_clean(
+        exclude=["session", "patient", "step", "exercise"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         # A savepoint, so losing a race to a concurrent retry leaves the transaction usable.
         with transaction.atomic():
