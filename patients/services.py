@@ -78,6 +78,14 @@ def session_start(
     )
 
 
+def _clamp(
+    moment: datetime.datetime | None, earliest: datetime.datetime, latest: datetime.datetime
+) -> datetime.datetime:
+    if moment is None:
+        return latest
+    return min(max(moment, earliest), latest)
+
+
 @transaction.atomic
 def completion_record(
     *,
@@ -119,6 +127,9 @@ def completion_record(
         raise ValidationError({"skip_reason": _("Tell us why you are skipping this step.")})
     if status == Completion.Status.DONE and skip_reason:
         raise ValidationError({"skip_reason": _("Only a skipped step has a reason.")})
+    # A device sends the time it was done (it may have been offline); a wrong clock must not
+    # put it before the session started or in the future.
+    now = timezone.now()
     completion = Completion(
         client_id=client_id,
         session=session,
@@ -129,7 +140,7 @@ def completion_record(
         set_number=set_number,
         status=status,
         skip_reason=skip_reason,
-        recorded_at=recorded_at or timezone.now(),
+        recorded_at=_clamp(recorded_at, session.started_at, now),
         exercise_name=step.exercise.name,
         hold_seconds=step.hold_seconds,
         repetitions=step.repetitions,
