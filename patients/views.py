@@ -16,7 +16,7 @@ from clinic.access import staff_member
 from .forms import CompletionForm, FinishForm
 from .models import PAIN_MAX, Assignment, Completion, Patient, Session
 from .player import first_open_unit, prescription_in_words, session_units
-from .schedule import schedule_in_words
+from .schedule import assignment_state, schedule_in_words
 from .selectors import (
     patient_of_user,
     patient_plan,
@@ -133,8 +133,10 @@ def _render_player(
     for form in (completion_form, finish_form):
         if form is not None:
             errors += [message for messages_ in form.errors.values() for message in messages_]
+    clinic = session.patient.clinic
     context = {
         "session": session,
+        "plan_state": assignment_state(session.assignment, clinic.today()),
         "routine": session.assignment.routine,
         "steps": steps,
         "current": current,

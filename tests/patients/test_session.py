@@ -327,3 +327,10 @@ def test_completion_post_query_count_is_fixed(
         response = _post_unit(client, long_session, step)
     assert response.status_code == 302
     assert Session.objects.get().completions.count() == 8
+
+
+def test_session_page_of_a_paused_plan_says_so(client, patient, session, clinic):
+    AssignmentPause.objects.create(assignment=session.assignment, starts_on=clinic.today())
+    client.force_login(patient.user)
+    page = client.get(reverse("patients:session", args=[session.id])).content.decode()
+    assert "This plan is paused" in page
