@@ -33,6 +33,7 @@
     start: document.getElementById("timer-start"),
     actions: document.getElementById("unit-actions"),
     doneForm: document.getElementById("done-form"),
+    doneButton: document.getElementById("done-button"),
     skipForm: document.getElementById("skip-form"),
     skip: document.getElementById("skip"),
     skipError: document.getElementById("skip-error"),
@@ -392,7 +393,6 @@
         heading.focus();
       }
     }
-    return previous;
   }
 
   function record(status, reason) {
@@ -427,9 +427,18 @@
   el.start.addEventListener("click", function () {
     prepareSound();
     getReady();
-    var doneButton = document.getElementById("done-button");
-    if (doneButton) {
-      doneButton.focus();
+    el.doneButton.focus();
+  });
+
+  /* A double tap or a held-down Enter would otherwise mark the next side or set done too. */
+  el.doneButton.addEventListener("click", function (event) {
+    if (event.detail > 1) {
+      event.preventDefault();
+    }
+  });
+  el.doneButton.addEventListener("keydown", function (event) {
+    if (event.repeat) {
+      event.preventDefault();
     }
   });
 

@@ -296,6 +296,12 @@ def test_session_review_is_404_for_everyone_else(client, request, role, session)
     assert client.get(reverse("patients:session_review", args=[session.id])).status_code == 404
 
 
+def test_session_review_is_404_for_an_operator_without_a_clinic(client, superuser, session):
+    # The operator reads sessions in the Django admin; this page belongs to clinic staff.
+    client.force_login(superuser)
+    assert client.get(reverse("patients:session_review", args=[session.id])).status_code == 404
+
+
 # Query budgets.
 
 
