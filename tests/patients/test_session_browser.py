@@ -254,3 +254,46 @@ def test_patient_pages_have_no_wcag_21_aa_violations(
     expect(page.get_by_text("Please contact Riverside Physio")).to_be_visible()
     check("session finished")
     assert len(checked) == 8
+
+
+def test_a_double_tap_on_done_records_one_side(page, sign_in, patient, each_side_assignment):
+    session = session_start(assignment=each_side_assignment)
+    sign_in(page, patient.user)
+    page.clock.install()
+    page.goto(f"/sessions/{session.id}/")
+    page.get_by_role("button", name="Done").dblclick()
+    expect(page.locator("#progress-text")).to_have_text("1 of 5 done")
+    _saved(page)
+    assert session.completions.count() == 1
+
+
+def test_the_session_works_without_javascript(browser, live_server, sign_in, patient, assignment):
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": 375, "height": 667}, java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        sign_in(page, patient.user)
+        page.get_by_role("button", name=f"Start {assignment.routine.name}").click()
+        expect(page.get_by_text("Move slowly, never force a position")).to_be_visible()
+        expect(page.locator("#timer")).to_be_hidden()
+        page.get_by_role("button", name="Done").click()
+        page.locator("#skip summary").click()
+        page.get_by_role("button", name="Skip", exact=True).click()
+        expect(page.get_by_role("alert")).to_contain_text("Tell us why you are skipping")
+        page.get_by_label("Too hard").check()
+        page.get_by_role("button", name="Skip", exact=True).click()
+        page.get_by_role("button", name="Done").click()
+        page.get_by_label("2", exact=True).check()
+        page.get_by_label("About right").check()
+        page.get_by_role("button", name="Finish session").click()
+        expect(page.get_by_role("heading", name="Session finished")).to_be_visible()
+    finally:
+        context.close()
+    session = Session.objects.get()
+    assert session.pain == 2
+    assert list(session.completions.values_list("status", "skip_reason")) == [
+        ("done", ""),
+        ("skipped", "too_hard"),
+        ("done", ""),
+    ]
