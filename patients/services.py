@@ -20,9 +20,11 @@ PAIN_FLAG = 7
 STEP_NOT_IN_ROUTINE = gettext_lazy("This step is not part of this session's routine.")
 
 
-def _ensure_assignment_running(assignment: Assignment) -> None:
-    """Refuse work on a plan that is paused, ended or not yet started, in the clinic's today."""
-    state = assignment_state(assignment, assignment.patient.clinic.today())
+def _ensure_assignment_running(assignment: Assignment, moment: datetime.datetime) -> None:
+    """Refuse work on a plan that is paused, ended or not yet started on the clinic-local date
+    of `moment` (now, unless a record is written for an earlier time)."""
+    day = timezone.localdate(moment, timezone=assignment.patient.clinic.zone)
+    state = assignment_state(assignment, day)
     if state != "running":
         messages = {
             "paused": _("This plan is paused. Your physiotherapist will tell you when to resume."),
@@ -67,8 +69,8 @@ def session_start(
 ) -> Session:
     """Open a session, counted on the clinic-local date it starts. Refused on a paused or
     ended plan."""
-    _ensure_assignment_running(assignment)
     started_at = started_at or timezone.now()
+    _ensure_assignment_running(assignment, started_at)
     clinic = assignment.patient.clinic
     return Session.objects.create(
         patient=assignment.patient,
@@ -118,7 +120,6 @@ def completion_record(
         raise ValidationError(_("This session is already finished."))
     if step.routine_id != session.assignment.routine_id or step.archived_at is not None:
         raise ValidationError({"step": STEP_NOT_IN_ROUTINE})
-    _ensure_assignment_running(session.assignment)
     if side not in step.side_names:
         raise ValidationError({"side": _("This step has no such side.")})
     if not 1 <= set_number <= step.sets:
@@ -129,7 +130,8 @@ def completion_record(
         raise ValidationError({"skip_reason": _("Only a skipped step has a reason.")})
     # A device sends the time it was done (it may have been offline); a wrong clock must not
     # put it before the session started or in the future.
-    now = timezone.now()
+    recorded_at = _clamp(recorded_at, session.started_at, timezone.now())
+    _ensure_assignment_running(session.assignment, recorded_at)
     completion = Completion(
         client_id=client_id,
         session=session,
@@ -140,7 +142,7 @@ def completion_record(
         set_number=set_number,
         status=status,
         skip_reason=skip_reason,
-        recorded_at=_clamp(recorded_at, session.started_at, now),
+        recorded_at=recorded_at,
         exercise_name=step.exercise.name,
         hold_seconds=step.hold_seconds,
         repetitions=step.repetitions,
@@ -178,8 +180,9 @@ def session_finish(
         raise ValidationError(_("This session is already finished."))
     if pain is not None and not 0 <= pain <= PAIN_MAX:
         raise ValidationError({"pain": _("Choose a pain score from 0 to 10.")})
-    _ensure_assignment_running(session.assignment)
-    session.finished_at = finished_at or timezone.now()
+    finished_at = finished_at or timezone.now()
+    _ensure_assignment_running(session.assignment, finished_at)
+    session.finished_at = finished_at
     session.pain = pain
     session.effort = effort
     session.note = note
