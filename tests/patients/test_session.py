@@ -340,3 +340,13 @@ def test_session_page_of_a_paused_plan_says_so(client, patient, session, clinic)
     client.force_login(patient.user)
     page = client.get(reverse("patients:session", args=[session.id])).content.decode()
     assert "This plan is paused" in page
+
+
+def test_session_page_shows_the_exercise_picture_with_a_text_alternative(client, patient, session):
+    exercise = session.assignment.routine.steps.first().exercise
+    exercise.image = "exercises/rotation.png"
+    exercise.save()
+    client.force_login(patient.user)
+    page = client.get(reverse("patients:session", args=[session.id])).content.decode()
+    assert 'src="/media/exercises/rotation.png"' in page
+    assert f'alt="Picture: {exercise.name}"' in page
