@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from patients.selectors import patient_of_user, patient_running_assignments
+from patients.selectors import patient_of_user
 
 from .access import staff_member
 
@@ -15,5 +15,4 @@ def home(request: HttpRequest) -> HttpResponse:
     patient = patient_of_user(request.user)
     if patient is None:
         return render(request, "clinic/no_role.html", status=403)
-    assignments = patient_running_assignments(patient=patient)
-    return render(request, "patients/home.html", {"patient": patient, "assignments": assignments})
+    return redirect("patients:today")

@@ -7,11 +7,31 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
 
-from .models import ALL_WEEKDAYS, Assignment, Completion, Patient, Session
+from .models import ALL_WEEKDAYS, PAIN_MAX, Assignment, Completion, Patient, Session
+from .schedule import assignment_state
+
+# A pain this high at the end of a session flags it and asks the patient to call the clinic.
+PAIN_FLAG = 7
+STEP_NOT_IN_ROUTINE = gettext_lazy("This step is not part of this session's routine.")
+
+
+def _ensure_assignment_running(assignment: Assignment, moment: datetime.datetime) -> None:
+    """Refuse work on a plan that is paused, ended or not yet started on the clinic-local date
+    of `moment` (now, unless a record is written for an earlier time)."""
+    day = timezone.localdate(moment, timezone=assignment.patient.clinic.zone)
+    state = assignment_state(assignment, day)
+    if state != "running":
+        messages = {
+            "paused": _("This plan is paused. Your physiotherapist will tell you when to resume."),
+            "ended": _("This plan has ended. Ask your physiotherapist about what comes next."),
+            "upcoming": _("This plan has not started yet."),
+        }
+        raise ValidationError({"assignment": messages[state]})
 
 
 @transaction.atomic
@@ -47,8 +67,10 @@ def assignment_create(
 def session_start(
     *, assignment: Assignment, started_at: datetime.datetime | None = None
 ) -> Session:
-    """Open a session, counted on the clinic-local date it starts."""
+    """Open a session, counted on the clinic-local date it starts. Refused on a paused or
+    ended plan."""
     started_at = started_at or timezone.now()
+    _ensure_assignment_running(assignment, started_at)
     clinic = assignment.patient.clinic
     return Session.objects.create(
         patient=assignment.patient,
@@ -56,6 +78,14 @@ def session_start(
         started_at=started_at,
         local_date=timezone.localdate(started_at, timezone=clinic.zone),
     )
+
+
+def _clamp(
+    moment: datetime.datetime | None, earliest: datetime.datetime, latest: datetime.datetime
+) -> datetime.datetime:
+    if moment is None:
+        return latest
+    return min(max(moment, earliest), latest)
 
 
 @transaction.atomic
@@ -73,17 +103,35 @@ def completion_record(
     """Record one finished side of one set of a step, keeping what was prescribed.
 
     Sending the same client_id again returns the first record, as does a second report of
-    the same session, step, side and set: nothing is ever stored twice. Returns the
-    completion and whether it was created now.
+    the same session, step, side and set: nothing is ever stored twice. Refused, with a
+    message per field, for a step outside the session's routine, a side or set the step
+    does not have, a skip without a reason, a finished session, or a paused or ended plan.
+    Returns the completion and whether it was created now.
     """
     same = Completion.objects.filter(
         Q(client_id=client_id) | Q(session=session, step=step, side=side, set_number=set_number)
     )
     existing = same.first()
     if existing is not None:
+        if existing.session_id != session.id:
+            raise ValidationError({"client_id": _("This id belongs to another record.")})
         return existing, False
-    if step.routine_id != session.assignment.routine_id:
-        raise ValidationError({"step": _("This step is not part of this session's routine.")})
+    if session.is_finished:
+        raise ValidationError(_("This session is already finished."))
+    if step.routine_id != session.assignment.routine_id or step.archived_at is not None:
+        raise ValidationError({"step": STEP_NOT_IN_ROUTINE})
+    if side not in step.side_names:
+        raise ValidationError({"side": _("This step has no such side.")})
+    if not 1 <= set_number <= step.sets:
+        raise ValidationError({"set_number": _("This step has no such set.")})
+    if status == Completion.Status.SKIPPED and not skip_reason:
+        raise ValidationError({"skip_reason": _("Tell us why you are skipping this step.")})
+    if status == Completion.Status.DONE and skip_reason:
+        raise ValidationError({"skip_reason": _("Only a skipped step has a reason.")})
+    # A device sends the time it was done (it may have been offline); a wrong clock must not
+    # put it before the session started or in the future.
+    recorded_at = _clamp(recorded_at, session.started_at, timezone.now())
+    _ensure_assignment_running(session.assignment, recorded_at)
     completion = Completion(
         client_id=client_id,
         session=session,
@@ -94,13 +142,18 @@ def completion_record(
         set_number=set_number,
         status=status,
         skip_reason=skip_reason,
-        recorded_at=recorded_at or timezone.now(),
+        recorded_at=recorded_at,
         exercise_name=step.exercise.name,
         hold_seconds=step.hold_seconds,
         repetitions=step.repetitions,
         sides=step.sides,
     )
-    completion.full_clean(validate_unique=False, validate_constraints=False)
+    # The related rows were loaded above: skip full_clean's four look-ups that they exist.
+    completion.full_clean(
+        exclude=["session", "patient", "step", "exercise"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     try:
         # A savepoint, so losing a race to a concurrent retry leaves the transaction usable.
         with transaction.atomic():
@@ -125,11 +178,15 @@ def session_finish(
     """Close a session with the patient's report; a pain of 7 or more flags it for staff."""
     if session.is_finished:
         raise ValidationError(_("This session is already finished."))
-    session.finished_at = finished_at or timezone.now()
+    if pain is not None and not 0 <= pain <= PAIN_MAX:
+        raise ValidationError({"pain": _("Choose a pain score from 0 to 10.")})
+    finished_at = finished_at or timezone.now()
+    _ensure_assignment_running(session.assignment, finished_at)
+    session.finished_at = finished_at
     session.pain = pain
     session.effort = effort
     session.note = note
-    session.flagged = pain is not None and pain >= 7
+    session.flagged = pain is not None and pain >= PAIN_FLAG
     session.full_clean()
     session.save()
     return session

@@ -43,7 +43,7 @@ def test_patient_sees_their_own_plan(client, patient, assignment, other_patient)
     other.routine.name = "Someone else's plan"
     other.routine.save()
     client.force_login(patient.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("home"), follow=True)
     assert response.status_code == 200
     page = response.content.decode()
     assert assignment.routine.name in page

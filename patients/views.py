@@ -1,0 +1,234 @@
+"""The patient's own pages (Today, plan, history, the session player) and the staff's
+read-only view of a session."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.access import staff_member
+
+from .forms import CompletionForm, FinishForm
+from .models import PAIN_MAX, Assignment, Completion, Patient, Session
+from .player import first_open_unit, prescription_in_words, session_units
+from .schedule import assignment_state, schedule_in_words
+from .selectors import (
+    patient_of_user,
+    patient_plan,
+    patient_progress,
+    patient_session_history,
+    patient_today,
+    session_done_units,
+    session_steps,
+)
+from .services import PAIN_FLAG, completion_record, session_finish, session_start
+
+HISTORY_PAGE_SIZE = 30
+
+
+def _get_patient_for_user(request: HttpRequest) -> Patient:
+    """The signed-in patient, or 404 for staff and users without a patient record."""
+    patient = patient_of_user(request.user)
+    if patient is None:
+        raise Http404
+    return patient
+
+
+def _get_session_for_patient(request: HttpRequest, session_id: int) -> Session:
+    """The signed-in patient's own session, or 404: never reveal that another id exists."""
+    sessions = Session.objects.select_related(
+        "patient__clinic", "assignment__routine", "assignment__patient__clinic"
+    )
+    return get_object_or_404(
+        sessions, id=session_id, patient__user=request.user, patient__archived_at__isnull=True
+    )
+
+
+def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
+    """A session of one of the staff member's clinic's patients, or 404."""
+    member = staff_member(request.user)
+    if member is None:
+        raise Http404
+    sessions = Session.objects.select_related("patient__clinic", "assignment__routine")
+    return get_object_or_404(sessions, id=session_id, patient__clinic_id=member.clinic_id)
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    patient = _get_patient_for_user(request)
+    assignments = patient_today(patient=patient)
+    return render(
+        request,
+        "patients/today.html",
+        {"patient": patient, "assignments": assignments, "today": patient.clinic.today()},
+    )
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    patient = _get_patient_for_user(request)
+    assignments = list(patient_plan(patient=patient))
+    for assignment in assignments:
+        assignment.schedule = schedule_in_words(assignment)
+        for step in assignment.routine.active_steps:
+            step.prescription = prescription_in_words(step)
+    return render(request, "patients/plan.html", {"patient": patient, "assignments": assignments})
+
+
+@login_required
+def history(request: HttpRequest) -> HttpResponse:
+    patient = _get_patient_for_user(request)
+    page = Paginator(patient_session_history(patient=patient), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "patients/history.html", {"patient": patient, "page": page})
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """Start today's session of a plan, or continue the one already open today."""
+    patient = _get_patient_for_user(request)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("patient__clinic"), id=assignment_id, patient=patient
+    )
+    open_session = assignment.sessions.filter(
+        local_date=patient.clinic.today(), finished_at__isnull=True
+    ).first()
+    if open_session is not None:
+        return redirect("patients:session", open_session.id)
+    try:
+        session = session_start(assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("patients:today")
+    return redirect("patients:session", session.id)
+
+
+def _render_player(
+    request: HttpRequest,
+    session: Session,
+    *,
+    completion_form: CompletionForm | None = None,
+    finish_form: FinishForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    steps = session_steps(session=session)
+    done = session_done_units(session=session)
+    units = session_units(steps)
+    current = first_open_unit(units, done)
+    for step in steps:
+        step.prescription = prescription_in_words(step)
+        step.done_units = " ".join(
+            f"{set_number}:{side}"
+            for step_id, set_number, side in sorted(done)
+            if step_id == step.id
+        )
+    errors = []
+    for form in (completion_form, finish_form):
+        if form is not None:
+            errors += [message for messages_ in form.errors.values() for message in messages_]
+    clinic = session.patient.clinic
+    context = {
+        "session": session,
+        "plan_state": assignment_state(session.assignment, clinic.today()),
+        "routine": session.assignment.routine,
+        "steps": steps,
+        "current": current,
+        "done_count": sum(1 for unit in units if unit.key in done),
+        "unit_count": len(units),
+        "client_id": uuid.uuid4(),
+        "skip_reasons": Completion.SkipReason.choices,
+        "efforts": Session.Effort.choices,
+        "pain_scale": range(PAIN_MAX + 1),
+        "pain_flag": PAIN_FLAG,
+        "errors": errors,
+        "completion_form": completion_form,
+        "finish_form": finish_form,
+    }
+    return render(request, "patients/session.html", context, status=status)
+
+
+def _render_summary(request: HttpRequest, session: Session) -> HttpResponse:
+    completions = session.completions.select_related("step").order_by("recorded_at", "id")
+    context = {
+        "session": session,
+        "routine": session.assignment.routine,
+        "completions": completions,
+        "progress": patient_progress(patient=session.patient),
+        "contact_clinic": session.flagged,
+    }
+    return render(request, "patients/session_done.html", context)
+
+
+@login_required
+def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The player while a session runs; what was done, the streak and the week once finished."""
+    session = _get_session_for_patient(request, session_id)
+    if session.is_finished:
+        return _render_summary(request, session)
+    return _render_player(request, session)
+
+
+@login_required
+@require_POST
+def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Done or Skip without JavaScript: the same service the JSON API calls."""
+    session = _get_session_for_patient(request, session_id)
+    form = CompletionForm(request.POST)
+    already_finished = session.is_finished
+    if form.is_valid():
+        try:
+            completion_record(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            if already_finished:
+                messages.error(request, " ".join(error.messages))
+                return redirect("patients:session", session.id)
+            _add_errors(form, error)
+        else:
+            return redirect("patients:session", session.id)
+    return _render_player(request, session, completion_form=form, status=400)
+
+
+@login_required
+@require_POST
+def session_finish_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = _get_session_for_patient(request, session_id)
+    form = FinishForm(request.POST)
+    already_finished = session.is_finished
+    if form.is_valid():
+        try:
+            session_finish(session=session, **form.cleaned_data)
+        except ValidationError as error:
+            if already_finished:
+                messages.error(request, " ".join(error.messages))
+                return redirect("patients:session", session.id)
+            _add_errors(form, error)
+        else:
+            return redirect("patients:session", session.id)
+    return _render_player(request, session, finish_form=form, status=400)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Staff of the patient's clinic read a session as it was recorded; nobody else can."""
+    session = _get_session_for_staff(request, session_id)
+    completions = session.completions.order_by("recorded_at", "id")
+    return render(
+        request,
+        "patients/session_review.html",
+        {"session": session, "completions": completions, "pain_flag": PAIN_FLAG},
+    )

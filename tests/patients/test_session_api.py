@@ -1,0 +1,239 @@
+"""The JSON API the session player's JavaScript calls: same services, JSON field errors."""
+
+import datetime
+import uuid
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from patients.models import AssignmentPause, Completion
+from patients.services import session_finish
+
+from .conftest import complete
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _completions_url(session):
+    return reverse("api:session-completions", args=[session.id])
+
+
+def _finish_url(session):
+    return reverse("api:session-finish", args=[session.id])
+
+
+def _unit(session, **fields):
+    step = session.assignment.routine.steps.first()
+    return {
+        "client_id": str(uuid.uuid4()),
+        "step": step.id,
+        "set_number": 1,
+        "side": "both",
+        "status": "done",
+        **fields,
+    }
+
+
+def test_api_records_a_completion_once_per_client_id(api, patient, session):
+    api.force_authenticate(patient.user)
+    payload = _unit(session)
+    first = api.post(_completions_url(session), payload, format="json")
+    again = api.post(_completions_url(session), payload, format="json")
+    assert first.status_code == 201
+    assert again.status_code == 200
+    assert first.json() == again.json()
+    assert first.json()["client_id"] == payload["client_id"]
+    assert Completion.objects.count() == 1
+
+
+def test_api_same_unit_with_a_new_client_id_is_stored_once(api, patient, session):
+    api.force_authenticate(patient.user)
+    api.post(_completions_url(session), _unit(session), format="json")
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 200
+    assert Completion.objects.count() == 1
+
+
+def test_api_records_a_skip_with_its_reason(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.post(
+        _completions_url(session),
+        _unit(session, status="skipped", skip_reason="too_hard"),
+        format="json",
+    )
+    assert response.status_code == 201
+    assert Completion.objects.get().skip_reason == "too_hard"
+
+
+def test_api_finish_records_pain_and_flags_seven_or_more(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.post(
+        _finish_url(session), {"pain": 8, "effort": "hard", "note": "Sharp"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["flagged"] is True
+    session.refresh_from_db()
+    assert (session.pain, session.effort, session.flagged) == (8, "hard", True)
+    assert session.is_finished
+
+
+def test_api_reads_own_session(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.get(reverse("api:session-detail", args=[session.id]))
+    assert response.status_code == 200
+    assert response.json()["id"] == session.id
+
+
+# Bad input: JSON field errors with 400 and nothing stored.
+
+
+def test_api_refuses_a_step_outside_the_routine(api, patient, session, other_patient_session):
+    foreign = other_patient_session.assignment.routine.steps.first()
+    api.force_authenticate(patient.user)
+    response = api.post(_completions_url(session), _unit(session, step=foreign.id), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"step": ["This step is not part of this session's routine."]}
+    unknown = api.post(_completions_url(session), _unit(session, step=987654), format="json")
+    assert unknown.status_code == 400
+    assert "step" in unknown.json()
+    assert not Completion.objects.exists()
+
+
+def test_api_refuses_a_finished_session(api, patient, session):
+    session_finish(session=session, pain=1)
+    api.force_authenticate(patient.user)
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["This session is already finished."]}
+    again = api.post(_finish_url(session), {"pain": 3}, format="json")
+    assert again.status_code == 400
+    assert not Completion.objects.exists()
+    session.refresh_from_db()
+    assert session.pain == 1
+
+
+def test_api_refuses_a_paused_plan(api, patient, session, clinic):
+    AssignmentPause.objects.create(assignment=session.assignment, starts_on=clinic.today())
+    api.force_authenticate(patient.user)
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 400
+    assert "paused" in response.json()["assignment"][0]
+    finish = api.post(_finish_url(session), {"pain": 2}, format="json")
+    assert finish.status_code == 400
+    assert not Completion.objects.exists()
+    session.refresh_from_db()
+    assert not session.is_finished
+
+
+def test_api_refuses_an_ended_plan(api, patient, session, clinic):
+    session.assignment.ends_on = clinic.today() - datetime.timedelta(days=1)
+    session.assignment.save()
+    api.force_authenticate(patient.user)
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 400
+    assert "ended" in response.json()["assignment"][0]
+    assert not Completion.objects.exists()
+
+
+@pytest.mark.parametrize("pain", [11, -1, None, "lots"])
+def test_api_refuses_pain_outside_zero_to_ten(api, patient, session, pain):
+    api.force_authenticate(patient.user)
+    response = api.post(_finish_url(session), {"pain": pain}, format="json")
+    assert response.status_code == 400
+    assert response.json()["pain"]
+    session.refresh_from_db()
+    assert not session.is_finished
+
+
+def test_api_refuses_pain_11_with_a_clear_message(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.post(_finish_url(session), {"pain": 11}, format="json")
+    assert response.json() == {"pain": ["Choose a pain score from 0 to 10."]}
+
+
+def test_api_refuses_a_skip_without_a_reason(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.post(_completions_url(session), _unit(session, status="skipped"), format="json")
+    assert response.status_code == 400
+    assert response.json() == {"skip_reason": ["Tell us why you are skipping this step."]}
+    assert not Completion.objects.exists()
+
+
+def test_api_refuses_malformed_input(api, patient, session):
+    api.force_authenticate(patient.user)
+    response = api.post(
+        _completions_url(session),
+        {"client_id": "nope", "step": "x", "set_number": 0, "side": "up", "status": "meh"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert set(response.json()) == {"client_id", "step", "set_number", "side", "status"}
+    assert not Completion.objects.exists()
+
+
+def test_api_refuses_a_client_id_of_another_session(api, patient, session, other_patient_session):
+    theirs, _ = complete(
+        other_patient_session, other_patient_session.assignment.routine.steps.first()
+    )
+    api.force_authenticate(patient.user)
+    response = api.post(
+        _completions_url(session), _unit(session, client_id=str(theirs.client_id)), format="json"
+    )
+    assert response.status_code == 400
+    assert "client_id" in response.json()
+    assert Completion.objects.count() == 1
+
+
+# Access.
+
+
+def test_api_another_patients_session_is_404(api, patient, other_patient_session):
+    api.force_authenticate(patient.user)
+    unit = _unit(other_patient_session)
+    assert api.post(_completions_url(other_patient_session), unit, format="json").status_code == 404
+    assert (
+        api.post(_finish_url(other_patient_session), {"pain": 1}, format="json").status_code == 404
+    )
+    assert (
+        api.get(reverse("api:session-detail", args=[other_patient_session.id])).status_code == 404
+    )
+    assert not Completion.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "role", ["therapist", "colleague", "clinic_admin", "other_clinic_therapist"]
+)
+def test_api_staff_cannot_record_for_a_patient(api, request, role, session):
+    api.force_authenticate(request.getfixturevalue(role).user)
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 404
+    assert not Completion.objects.exists()
+
+
+def test_api_anonymous_is_refused(api, session):
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 403
+    assert not Completion.objects.exists()
+
+
+def test_api_requires_the_csrf_token(patient, session):
+    api = APIClient(enforce_csrf_checks=True)
+    api.force_login(patient.user)
+    response = api.post(_completions_url(session), _unit(session), format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+    assert not Completion.objects.exists()
+
+
+def test_api_completion_query_count_is_fixed(api, patient, session, django_assert_max_num_queries):
+    api.force_login(patient.user)
+    unit = _unit(session)
+    with django_assert_max_num_queries(11):
+        response = api.post(_completions_url(session), unit, format="json")
+    assert response.status_code == 201
