@@ -71,6 +71,7 @@ class ExerciseForm(forms.ModelForm):
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
         help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."),
     )
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
     class Meta:
         model = Exercise
