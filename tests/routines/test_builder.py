@@ -99,9 +99,7 @@ def test_step_add_refuses_another_clinics_exercise(client, therapist, routine, o
 def test_step_update_saves_the_prescription(client, therapist, routine):
     step = routine.steps.first()
     client.force_login(therapist.user)
-    response = client.post(
-        reverse("routines:step_update", args=[routine.id, step.id]), step_data()
-    )
+    response = client.post(reverse("routines:step_update", args=[routine.id, step.id]), step_data())
     assert response.status_code == 302
     step.refresh_from_db()
     assert (step.hold_seconds, step.repetitions, step.sets, step.sides) == (30, 2, 3, "each")
@@ -163,9 +161,7 @@ def test_step_move_at_the_end_changes_nothing(client, therapist, routine):
     before = positions(routine)
     client.force_login(therapist.user)
     client.post(reverse("routines:step_move", args=[routine.id, before[0]]), {"direction": "up"})
-    client.post(
-        reverse("routines:step_move", args=[routine.id, before[-1]]), {"direction": "down"}
-    )
+    client.post(reverse("routines:step_move", args=[routine.id, before[-1]]), {"direction": "down"})
     assert positions(routine) == before
 
 
@@ -260,7 +256,7 @@ def test_handout_has_the_steps_the_advice_and_a_qr_code_to_sign_in(client, thera
     client.force_login(therapist.user)
     page = client.get(reverse("routines:handout", args=[builtin.id])).content.decode()
     assert "limber/handout.css" in page
-    assert '<svg' in page
+    assert "<svg" in page
     assert "http://testserver/login/" in page
     assert "Child&#x27;s pose" in page
     assert "Stop and tell your physiotherapist" in page

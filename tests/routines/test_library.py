@@ -71,9 +71,7 @@ def test_library_searches_and_filters(client, therapist):
     assert "Knees to chest" in builtin
 
 
-def test_library_list_query_count_does_not_grow(
-    client, therapist, django_assert_max_num_queries
-):
+def test_library_list_query_count_does_not_grow(client, therapist, django_assert_max_num_queries):
     for number in range(200):
         factories.make_exercise(therapist.clinic, name=f"Drill {number:03}")
     client.force_login(therapist.user)
