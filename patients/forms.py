@@ -37,7 +37,6 @@ class PatientForm(forms.ModelForm):
     def __init__(self, *args, staff: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["physiotherapist"].queryset = staff
-        self.fields["last_name"].required = False
 
 
 class RosterFilterForm(forms.Form):

@@ -1,4 +1,4 @@
-"""Invitations: a one-time link for 7 days, shown once, emailed, accepted with or without a password."""
+"""Invitations: one-time 7-day links, shown once, emailed, accepted with or without a password."""
 
 import datetime
 import hashlib
