@@ -164,7 +164,7 @@ def invitation_accept(
     """Give the patient their sign-in (a password, or none: this device only) and use up
     the invitation. Raises ValidationError when it cannot be used any more."""
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("patient__clinic", "patient__user")
         .get(id=invitation.id)
     )
