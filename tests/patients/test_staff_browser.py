@@ -41,6 +41,11 @@ def test_new_physiotherapist_builds_assigns_and_invites(browser, live_server, pa
     assert step_names(page) == ["Knees to chest", "Child's pose", "Supine lumbar rotation"]
 
     knees = page.locator("#steps > li", has=page.get_by_role("heading", name="Knees to chest"))
+    knees.get_by_label("Hold (s)").fill("0")
+    knees.get_by_role("button", name="Save Knees to chest").click()
+    knees.get_by_role("alert").filter(has_text="Not saved").wait_for()
+    knees = page.locator("#steps > li", has=page.get_by_role("heading", name="Knees to chest"))
+    assert "greater than or equal to 1" in knees.inner_text()
     knees.get_by_label("Hold (s)").fill("30")
     knees.get_by_role("button", name="Save Knees to chest").click()
     page.locator("#steps").get_by_role("status").filter(has_text="Saved").wait_for()

@@ -182,3 +182,14 @@ def test_roster_shows_the_last_session(client, therapist, patient, assignment):
     client.force_login(therapist.user)
     page = client.get(reverse("staff:patient_list")).content.decode()
     assert "last session" in page
+
+
+def test_patient_page_query_count_does_not_grow_with_plans(
+    client, therapist, patient, django_assert_max_num_queries
+):
+    for _ in range(20):
+        factories.make_assignment(patient)
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("staff:patient_detail", args=[patient.id]))
+    assert response.content.decode().count("Edit schedule") == 20

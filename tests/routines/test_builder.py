@@ -295,3 +295,30 @@ def test_editing_a_template_leaves_running_plans_alone(client, therapist, patien
     assignment = Assignment.objects.get(id=assignment.id)
     assert assignment.changed_at is None
     assert assignment.routine.steps.order_by("position").first().hold_seconds == 20
+
+
+def test_routine_list_query_count_does_not_grow(
+    client, therapist, clinic, patient, django_assert_max_num_queries
+):
+    for number in range(100):
+        Routine.objects.create(clinic=clinic, name=f"Routine {number:03}", is_template=True)
+    factories.make_assignment(patient)
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(5):
+        response = client.get(reverse("routines:routine_list"))
+    page = response.content.decode()
+    assert "Routine 099" in page
+    assert "Daily back care" in page
+
+
+def test_routine_list_hides_patients_copies_and_other_clinics(
+    client, therapist, assignment, other_clinic
+):
+    assignment.routine.name = "Alice's own copy"
+    assignment.routine.save()
+    factories.make_routine(other_clinic, name="Their template")
+    client.force_login(therapist.user)
+    page = client.get(reverse("routines:routine_list")).content.decode()
+    assert "own copy" not in page
+    assert "Their template" not in page
+    assert assignment.routine.copied_from.name in page
