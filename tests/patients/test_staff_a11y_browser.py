@@ -7,11 +7,13 @@ from django.urls import reverse
 from patients.staff_services import invitation_create
 from routines.models import Exercise
 from tests import factories
+from tests.patients.builtin_library import install_builtin_library
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def test_staff_pages_are_accessible_on_a_phone(browser, live_server, sign_in, clinic_admin):
+    install_builtin_library()
     clinic = clinic_admin.clinic
     patient = factories.make_patient(clinic, clinic_admin, first_name="Nina")
     assignment = factories.make_assignment(patient)

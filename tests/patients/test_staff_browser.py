@@ -7,6 +7,7 @@ import pytest
 from clinic.models import StaffMember
 from patients.models import Assignment
 from tests import factories
+from tests.patients.builtin_library import install_builtin_library
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -24,6 +25,7 @@ def step_names(page) -> list[str]:
 
 
 def test_new_physiotherapist_builds_assigns_and_invites(browser, live_server, page, sign_in):
+    install_builtin_library()
     clinic = factories.make_clinic("Riverside Physio")
     therapist = factories.make_staff(clinic, role=StaffMember.Role.PHYSIOTHERAPIST)
     sign_in(page, therapist.user)
