@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -14,3 +16,5 @@ urlpatterns = [
     path("staff/", include("patients.staff_urls")),
     path("", include("patients.account_urls")),
 ]
+# Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
