@@ -97,6 +97,9 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # When the physiotherapist last changed the plan: the patient is told on their next visit.
     changed_at = models.DateTimeField(_("plan changed"), null=True, blank=True)
+    # What changed (one line per change) and when the patient last saw the notice.
+    change_summary = models.TextField(_("what changed"), blank=True)
+    change_seen_at = models.DateTimeField(_("change seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -126,6 +129,16 @@ class Assignment(models.Model):
 
     def runs_on_weekday(self, weekday: int) -> bool:
         return bool(self.weekdays & (1 << weekday))
+
+    @property
+    def has_unseen_change(self) -> bool:
+        """Changed by the physiotherapist since the patient last saw the "plan changed" notice."""
+        if self.changed_at is None:
+            return False
+        return self.change_seen_at is None or self.change_seen_at < self.changed_at
+
+    def change_lines(self) -> list[str]:
+        return [line for line in self.change_summary.splitlines() if line.strip()]
 
 
 class AssignmentPause(models.Model):
