@@ -113,6 +113,19 @@ def completion_record(
     return completion, True
 
 
+def session_missing_sets(*, session: Session) -> list[tuple[RoutineStep, int, str]]:
+    """The (step, set, side) of the session's active steps that have no completion yet."""
+    recorded = set(session.completions.values_list("step_id", "set_number", "side"))
+    steps = session.assignment.routine.steps.filter(archived_at__isnull=True)
+    return [
+        (step, set_number, side)
+        for step in steps
+        for set_number in range(1, step.sets + 1)
+        for side in step.side_names
+        if (step.id, set_number, side) not in recorded
+    ]
+
+
 @transaction.atomic
 def session_finish(
     *,
@@ -122,9 +135,16 @@ def session_finish(
     note: str = "",
     finished_at: datetime.datetime | None = None,
 ) -> Session:
-    """Close a session with the patient's report; a pain of 7 or more flags it for staff."""
+    """Close a session with the patient's report; a pain of 7 or more flags it for staff.
+
+    Only a complete session can be finished: every side of every set of every active step
+    done or skipped (with a reason). So "finished" is what adherence counts as completed,
+    decided once with the routine as it was, and later edits to the plan never rewrite it.
+    """
     if session.is_finished:
         raise ValidationError(_("This session is already finished."))
+    if session_missing_sets(session=session):
+        raise ValidationError(_("Do or skip every step before finishing the session."))
     session.finished_at = finished_at or timezone.now()
     session.pain = pain
     session.effort = effort
