@@ -37,7 +37,9 @@ class Clinic(models.Model):
         _("missed scheduled days"),
         default=3,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
-        help_text=_("A patient with no session on this many scheduled days in a row needs attention."),
+        help_text=_(
+            "A patient with no session on this many scheduled days in a row needs attention."
+        ),
     )
     attention_pain = models.PositiveSmallIntegerField(
         _("pain at or above"),
