@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
 
-from .models import ALL_WEEKDAYS, Assignment, Completion, Patient, Session
+from .models import ALL_WEEKDAYS, Assignment, AttentionReview, Completion, Patient, Session
 
 
 @transaction.atomic
@@ -153,3 +153,31 @@ def session_finish(
     session.full_clean()
     session.save()
     return session
+
+
+@transaction.atomic
+def attention_review_record(
+    *,
+    patient: Patient,
+    reviewed_by: AbstractBaseUser,
+    reasons: list[str],
+    last_session: Session | None,
+    adherence_7: int | None = None,
+    latest_pain: int | None = None,
+) -> AttentionReview:
+    """Record that a staff member looked at a patient's alert, and the data it covered."""
+    if last_session is not None and last_session.patient_id != patient.pk:
+        raise ValidationError({"last_session": _("This session is not this patient's.")})
+    review = AttentionReview(
+        patient=patient,
+        reviewed_by=reviewed_by,
+        reviewed_at=timezone.now(),
+        reviewed_on=patient.clinic.today(),
+        reasons=" ".join(reasons),
+        last_session=last_session,
+        adherence_7=adherence_7,
+        latest_pain=latest_pain,
+    )
+    review.full_clean()
+    review.save()
+    return review
