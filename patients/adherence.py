@@ -199,20 +199,24 @@ def _records(
             "id", "patient_id", "starts_on", "ends_on", "weekdays", "sessions_per_day"
         )
     )
-    pauses = defaultdict(list)
+    pauses: dict[int, list] = defaultdict(list)
     for assignment_id, paused_from, paused_until in AssignmentPause.objects.filter(
         running, assignment__patient__in=patients
     ).values_list("assignment_id", "starts_on", "ends_on"):
         pauses[assignment_id].append((paused_from, paused_until or today))
 
+    calendar = [(date, 1 << date.weekday()) for date in days_between(start, today)]
     scheduled: dict[tuple[int, datetime.date], int] = {}
     for assignment_id, patient_id, starts_on, ends_on, weekdays, per_day in assignments:
-        record = records[patient_id]
-        for date in days_between(max(starts_on, start), min(ends_on or today, today)):
-            if not weekdays & (1 << date.weekday()):
+        days = records[patient_id].days
+        paused = pauses.get(assignment_id)
+        first = max((starts_on - start).days, 0)
+        last = (min(ends_on or today, today) - start).days
+        for date, bit in calendar[first : last + 1]:
+            if not weekdays & bit:
                 continue
-            day = record.days.setdefault(date, Day(date))
-            if any(low <= date <= high for low, high in pauses[assignment_id]):
+            day = days.get(date) or days.setdefault(date, Day(date))
+            if paused and any(low <= date <= high for low, high in paused):
                 day.paused = True
                 continue
             scheduled[assignment_id, date] = per_day
@@ -220,15 +224,15 @@ def _records(
 
     counts = (
         Session.objects.filter(patient__in=patients, local_date__range=(start, today))
-        .values("patient_id", "assignment_id", "local_date")
+        .values_list("patient_id", "assignment_id", "local_date")
         .annotate(started=Count("id"), finished=Count("id", filter=Q(finished_at__isnull=False)))
         .order_by()
     )
-    for row in counts:
-        date = row["local_date"]
-        day = records[row["patient_id"]].days.setdefault(date, Day(date))
-        day.sessions += row["started"]
-        day.completed += min(row["finished"], scheduled.get((row["assignment_id"], date), 0))
+    for patient_id, assignment_id, date, started, finished in counts:
+        days = records[patient_id].days
+        day = days.get(date) or days.setdefault(date, Day(date))
+        day.sessions += started
+        day.completed += min(finished, scheduled.get((assignment_id, date), 0))
 
     last_reports = (
         Session.objects.filter(

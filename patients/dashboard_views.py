@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,6 +23,7 @@ from .models import Completion, Patient, Session
 from .services import attention_review_record
 
 CALENDAR_WEEKS = 12
+PATIENTS_PER_PAGE = 100
 RECENT_SESSIONS = 20
 NO_PHYSIOTHERAPIST = "none"
 
@@ -107,19 +109,25 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     sort = form.cleaned_data["sort"] or "name"
     query = request.GET.copy()
+    query.pop("page", None)
+    export_query = query.urlencode()
     columns = []
     order = {"": "ascending", "-": "descending"}
     for name, label in COLUMNS:
         query["sort"] = f"-{name}" if sort == name else name
         current = order.get(sort.removesuffix(name)) if sort.endswith(name) else None
         columns.append({"label": label, "query": query.urlencode(), "aria_sort": current})
+    page = Paginator(rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query["sort"] = sort
     context = {
         "form": form,
         "member": member,
         "rows": rows,
+        "page": page,
+        "page_query": query.urlencode(),
         "attention": attention,
         "columns": columns,
-        "export_query": request.GET.urlencode(),
+        "export_query": export_query,
         "today": member.clinic.today(),
     }
     return render(request, "staff/dashboard.html", context)

@@ -406,3 +406,19 @@ def test_progress_query_count_does_not_grow(
         client.get(reverse("dashboard:progress", args=[patient.pk]))
     with django_assert_max_num_queries(8):
         client.get(reverse("dashboard:progress_export", args=[patient.pk]))
+
+
+def test_dashboard_pages_the_table_but_not_the_alerts(client, therapist, clinic, monkeypatch):
+    monkeypatch.setattr("patients.dashboard_views.PATIENTS_PER_PAGE", 2)
+    made = [
+        factories.make_patient(clinic, therapist, account=False, last_name=f"Z{n}")
+        for n in range(5)
+    ]
+    client.force_login(therapist.user)
+    response = client.get(dashboard_url(sort="-name", page=2))
+    assert [row.patient for row in response.context["page"]] == [made[2], made[1]]
+    assert len(response.context["rows"]) == 5
+    content = response.content.decode()
+    assert "Page 2 of 3" in content
+    assert "sort=-name&amp;page=3" in content
+    assert client.get(dashboard_url(page="nonsense")).status_code == 200
