@@ -239,6 +239,15 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     return redirect("dashboard:home")
 
 
+def _calendar_state(day, today: datetime.date) -> str:
+    """A calendar day's state; today stays open until what was due is done."""
+    if day.date > today:
+        return "future"
+    if day.date == today and day.completed < day.scheduled:
+        return "open"
+    return day.state
+
+
 def _pain_chart(reports: list[Session], start: datetime.date, days: int) -> dict:
     """Points of a server-drawn SVG line chart of pain (0–10) over the calendar's days."""
     width, height, left, top, bottom = 600, 200, 32, 10, 24
@@ -253,6 +262,9 @@ def _pain_chart(reports: list[Session], start: datetime.date, days: int) -> dict
         for level in (0, 5, 10)
     ]
     return {
+        "first_day": start,
+        "last_day": start + datetime.timedelta(days=days - 1),
+        "label_y": height - 6,
         "width": width,
         "height": height,
         "left": left,
@@ -308,7 +320,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
         [
             {
                 "day": day,
-                "future": day.date > today,
+                "state": _calendar_state(day, today),
                 "today": day.date == today,
                 "skipped": skipped_by_day.get(day.date, 0),
             }

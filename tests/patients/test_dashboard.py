@@ -350,14 +350,15 @@ def test_progress_shows_calendar_pain_chart_and_sessions(client, therapist, pati
     weeks = response.context["weeks"]
     assert len(weeks) == 12
     assert all(len(week) == 7 for week in weeks)
-    states = {
-        cell["day"].date: cell["day"].state for week in weeks for cell in week if not cell["future"]
-    }
+    states = {cell["day"].date: cell["state"] for week in weeks for cell in week}
     today = clinic.today()
     assert states[today - 9 * DAY] == "done"
     assert states[today - 7 * DAY] == "missed"
     assert states[today - 5 * DAY] == "partial"
     assert states[today - 11 * DAY] == "rest"
+    # Today is still open, and the days after it are to come.
+    assert states[today] == "open"
+    assert all(state == "future" for date, state in states.items() if date > today)
     assert "<svg" in content
     assert "<polyline" in content
     assert response.context["pain_summary"] in content
@@ -422,3 +423,45 @@ def test_dashboard_pages_the_table_but_not_the_alerts(client, therapist, clinic,
     assert "Page 2 of 3" in content
     assert "sort=-name&amp;page=3" in content
     assert client.get(dashboard_url(page="nonsense")).status_code == 200
+
+
+def threshold_form(clinic, **changes):
+    data = {
+        "name": clinic.name,
+        "timezone": clinic.timezone,
+        "attention_adherence_percent": 60,
+        "attention_missed_days": 3,
+        "attention_pain": 7,
+    }
+    return data | changes
+
+
+def test_clinic_admin_sets_the_thresholds_in_the_admin(client, clinic_admin, clinic):
+    client.force_login(clinic_admin.user)
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    assert "Needs attention" in client.get(url).content.decode()
+    response = client.post(url, threshold_form(clinic, attention_pain=6, attention_missed_days=2))
+    assert response.status_code == 302
+    clinic.refresh_from_db()
+    assert (clinic.attention_pain, clinic.attention_missed_days) == (6, 2)
+
+
+def test_thresholds_out_of_range_are_refused(client, clinic_admin, clinic):
+    client.force_login(clinic_admin.user)
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    for bad in ({"attention_pain": 11}, {"attention_adherence_percent": 101}):
+        response = client.post(url, threshold_form(clinic, **bad))
+        assert response.status_code == 200
+        assert response.context["adminform"].form.errors
+    clinic.refresh_from_db()
+    assert (clinic.attention_pain, clinic.attention_adherence_percent) == (7, 60)
+
+
+def test_only_clinic_admins_change_the_thresholds(client, therapist, other_clinic_admin, clinic):
+    url = reverse("admin:clinic_clinic_change", args=[clinic.pk])
+    client.force_login(therapist.user)
+    assert client.post(url, threshold_form(clinic, attention_pain=2)).status_code == 403
+    client.force_login(other_clinic_admin.user)
+    assert client.post(url, threshold_form(clinic, attention_pain=2)).status_code in (302, 404)
+    clinic.refresh_from_db()
+    assert clinic.attention_pain == 7
