@@ -465,3 +465,17 @@ def test_only_clinic_admins_change_the_thresholds(client, therapist, other_clini
     assert client.post(url, threshold_form(clinic, attention_pain=2)).status_code in (302, 404)
     clinic.refresh_from_db()
     assert clinic.attention_pain == 7
+
+
+def test_review_asks_anonymous_to_sign_in(client, lapsing):
+    response = client.post(reverse("dashboard:review", args=[lapsing.patient.pk]))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert not AttentionReview.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["colleague", "clinic_admin"])
+def test_any_staff_of_the_clinic_may_review(client, request, role, lapsing):
+    client.force_login(request.getfixturevalue(role).user)
+    client.post(reverse("dashboard:review", args=[lapsing.patient.pk]))
+    assert AttentionReview.objects.get().reviewed_by == request.getfixturevalue(role).user
