@@ -21,8 +21,10 @@ The rules, in one place (PRODUCT.md, "Adherence"):
   It looks back at most `LOOKBACK_DAYS`.
 - **Missed run**: scheduled days in a row without any session at all (not even a partial
   one), counting back from yesterday; a session today ends it.
-- **Pain**: the average of the reports in the period; the trend of the last three reports:
-  rising (each higher than the one before), falling (each lower) or steady.
+- **Pain**: the average of the reports in the period; the latest report and the trend of
+  the last three (rising: each higher than the one before; falling: each lower; otherwise
+  steady), among the reports of the last `LOOKBACK_DAYS`.
+- **Needs attention**: see `attention_reasons` (thresholds are the clinic's own).
 
 Everything for a whole clinic runs in a fixed number of queries, whatever the number of
 patients: one each for the patients, their assignments, the pauses, the sessions counted

@@ -479,3 +479,21 @@ def test_any_staff_of_the_clinic_may_review(client, request, role, lapsing):
     client.force_login(request.getfixturevalue(role).user)
     client.post(reverse("dashboard:review", args=[lapsing.patient.pk]))
     assert AttentionReview.objects.get().reviewed_by == request.getfixturevalue(role).user
+
+
+@pytest.mark.parametrize(("reviewed_days_ago", "raised"), [(6, False), (7, True)])
+def test_a_reviewed_low_adherence_comes_back_once_its_week_has_passed(
+    therapist, lapsing, clinic, reviewed_days_ago, raised
+):
+    AttentionReview.objects.create(
+        patient=lapsing.patient,
+        reviewed_by=therapist.user,
+        reviewed_at=timezone.now() - reviewed_days_ago * DAY,
+        reviewed_on=clinic.today() - reviewed_days_ago * DAY,
+        reasons="low_adherence",
+    )
+    [row] = clinic_overview(clinic=clinic, patient=lapsing.patient)
+    codes = [reason.code for reason in row.reasons]
+    assert ("low_adherence" in codes) is raised
+    # Missed days were not part of that review: they are raised either way.
+    assert "missed_days" in codes
