@@ -20,6 +20,20 @@ class ClinicAdmin(ClinicScopedAdmin):
     admins_only = True
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "timezone"]}),
+        (
+            _("Needs attention"),
+            {
+                "fields": [
+                    "attention_adherence_percent",
+                    "attention_missed_days",
+                    "attention_pain",
+                ],
+                "description": _("When the staff home page lists a patient as needing attention."),
+            },
+        ),
+    ]
 
     def has_add_permission(self, request, *args) -> bool:
         return request.user.is_superuser

@@ -2,6 +2,7 @@ import zoneinfo
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -25,6 +26,27 @@ class Clinic(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Amsterdam", validators=[validate_timezone]
     )
+    # When the staff home page lists a patient under "Needs attention".
+    attention_adherence_percent = models.PositiveSmallIntegerField(
+        _("low adherence below (%)"),
+        default=60,
+        validators=[MaxValueValidator(100)],
+        help_text=_("A patient below this adherence over the last 7 days needs attention."),
+    )
+    attention_missed_days = models.PositiveSmallIntegerField(
+        _("missed scheduled days"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_(
+            "A patient with no session on this many scheduled days in a row needs attention."
+        ),
+    )
+    attention_pain = models.PositiveSmallIntegerField(
+        _("pain at or above"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+        help_text=_("A reported pain at or above this level (0–10) needs attention."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -33,6 +55,18 @@ class Clinic(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["name"], name="clinic_name_unique"),
             models.CheckConstraint(condition=~Q(timezone=""), name="clinic_timezone_not_empty"),
+            models.CheckConstraint(
+                condition=Q(attention_adherence_percent__lte=100),
+                name="clinic_attention_adherence_percent",
+            ),
+            models.CheckConstraint(
+                condition=Q(attention_missed_days__gte=1, attention_missed_days__lte=28),
+                name="clinic_attention_missed_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(attention_pain__gte=1, attention_pain__lte=10),
+                name="clinic_attention_pain_in_range",
+            ),
         ]
 
     def __str__(self) -> str:

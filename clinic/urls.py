@@ -11,6 +11,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("staff/", include("patients.dashboard_urls")),
     path("api/v1/", include("clinic.api_router")),
     path("", include("routines.urls")),
     path("staff/team/", include("clinic.staff_urls")),

@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
 
-from .models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
+from .models import (
+    Assignment,
+    AssignmentPause,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    Session,
+)
 
 
 class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
@@ -100,3 +108,12 @@ class CompletionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
     list_select_related = ["patient"]
     search_fields = ["patient__first_name", "patient__last_name", "exercise_name"]
     date_hierarchy = "recorded_at"
+
+
+@admin.register(AttentionReview)
+class AttentionReviewAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ["patient", "reasons", "reviewed_by", "reviewed_at"]
+    list_select_related = ["patient", "reviewed_by"]
+    search_fields = ["patient__first_name", "patient__last_name"]
+    date_hierarchy = "reviewed_at"

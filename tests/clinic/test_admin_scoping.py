@@ -9,7 +9,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
-from patients.models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
+from patients.models import (
+    Assignment,
+    AssignmentPause,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    Session,
+)
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 
@@ -43,6 +51,14 @@ def clinic_world(clinic: Clinic) -> dict:
         Invitation: invitation,
         Session: session,
         Completion: session.completions.first(),
+        AttentionReview: AttentionReview.objects.create(
+            patient=patient,
+            reviewed_by=member.user,
+            reviewed_at=timezone.now(),
+            reviewed_on=clinic.today(),
+            reasons="pain_high",
+            last_session=session,
+        ),
     }
 
 

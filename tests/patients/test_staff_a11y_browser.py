@@ -39,7 +39,7 @@ def test_staff_pages_are_accessible_on_a_phone(browser, live_server, sign_in, cl
     page = context.new_page()
     try:
         sign_in(page, clinic_admin.user)
-        page.get_by_role("heading", name="Patients").wait_for()
+        page.get_by_role("heading", name="Your patients").wait_for()
         axe = Axe()
         problems = {}
         for path in paths:

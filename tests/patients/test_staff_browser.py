@@ -29,7 +29,7 @@ def test_new_physiotherapist_builds_assigns_and_invites(browser, live_server, pa
     clinic = factories.make_clinic("Riverside Physio")
     therapist = factories.make_staff(clinic, role=StaffMember.Role.PHYSIOTHERAPIST)
     sign_in(page, therapist.user)
-    page.get_by_role("heading", name="Patients").wait_for()
+    page.get_by_role("heading", name="Your patients").wait_for()
 
     # Build a three-step routine from the library.
     page.get_by_role("link", name="Routines").click()

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Patient
-from patients.services import session_finish, session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -60,8 +59,7 @@ def test_roster_needs_attention_shows_pain_and_silence(client, therapist, clinic
     quiet = factories.make_patient(clinic, therapist, first_name="Quiet")
     factories.make_assignment(quiet)
     sore = factories.make_patient(clinic, therapist, first_name="Sore")
-    session = session_start(assignment=factories.make_assignment(sore))
-    session_finish(session=session, pain=8)
+    factories.make_finished_session(factories.make_assignment(sore), pain=8)
     keen = factories.make_patient(clinic, therapist, first_name="Keen")
     factories.make_finished_session(factories.make_assignment(keen))
     client.force_login(therapist.user)
