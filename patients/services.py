@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.signin import user_sign_out_everywhere
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
 
@@ -133,3 +134,12 @@ def session_finish(
     session.full_clean()
     session.save()
     return session
+
+
+def patient_sign_out_everywhere(*, patient: Patient) -> None:
+    """End the patient's sessions on every device (a lost phone, a shared computer).
+
+    The caller records it in the audit trail (it has the request): see clinic.audit.
+    """
+    if patient.user_id is not None:
+        user_sign_out_everywhere(user=patient.user)

@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, StaffMember, User
+from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
@@ -43,6 +43,7 @@ def clinic_world(clinic: Clinic) -> dict:
         Invitation: invitation,
         Session: session,
         Completion: session.completions.first(),
+        AuditEvent: AuditEvent.objects.create(clinic=clinic, patient=patient, action="view"),
     }
 
 
@@ -60,7 +61,10 @@ def admin_url(model, action: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
-REGISTERED = [model for model in admin.site._registry if model._meta.app_label != "auth"]
+# django-axes' lockout records are the operator's (Django permissions, no clinic).
+REGISTERED = [
+    model for model in admin.site._registry if model._meta.app_label not in ("auth", "axes")
+]
 
 
 @pytest.mark.parametrize("role", ["therapist", "clinic_admin"])
