@@ -97,6 +97,8 @@ class AuditedAdminMixin:
     """
 
     audit_patient_path = "patient"
+    #: The admin pages that record (the admin's other URLs show no patient data).
+    audited_views = ("changelist_view", "add_view", "change_view", "history_view", "delete_view")
 
     def _audit_patient_of(self, obj):
         if obj is None:

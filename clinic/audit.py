@@ -159,4 +159,8 @@ def is_audited_view(callback: Callable) -> bool:
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if view_class is not None and issubclass(view_class, AuditedAPIMixin):
         return True
-    return isinstance(getattr(callback, "model_admin", None), AuditedAdminMixin)
+    model_admin = getattr(callback, "model_admin", None)
+    return (
+        isinstance(model_admin, AuditedAdminMixin)
+        and callback.__name__ in AuditedAdminMixin.audited_views
+    )
