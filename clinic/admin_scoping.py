@@ -8,10 +8,29 @@ per-model permissions, so a new clinic needs no group set-up.
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from .access import staff_member
+
+
+def _is_valid_key(field, value) -> bool:
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, minus its crash on a malformed submitted id."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        value = [item for item in value if item in ("", None) or _is_valid_key(target, item)]
+        return super().optgroups(name, value, attr)
 
 
 class ClinicScopedMixin:
@@ -37,6 +56,10 @@ class ClinicScopedMixin:
         return self.shows_builtins and getattr(obj, "clinic_id", False) is None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         related_admin = self.admin_site._registry.get(db_field.related_model)
         if isinstance(related_admin, ClinicScopedMixin) and not request.user.is_superuser:
             kwargs["queryset"] = related_admin.get_queryset(request)
@@ -44,6 +67,20 @@ class ClinicScopedMixin:
                 # Staff create objects in their own clinic; built-ins are the operator's.
                 kwargs.update(required=True, empty_label=None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # The add form takes initial values from the query string; a malformed id there
+        # ("?patient=abc") would crash the related-object widget, so it is dropped.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            is_key = field.concrete and field.is_relation and not field.many_to_many
+            if is_key and not _is_valid_key(field.target_field, value):
+                del initial[name]
+        return initial
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         if request.user.is_superuser:

@@ -56,7 +56,7 @@ class RequestSizeLimitMiddleware:
             return render(
                 request,
                 "413.html",
-                {"limit_mb": settings.REQUEST_MAX_BYTES // (1024 * 1024)},
+                {"limit": settings.REQUEST_MAX_BYTES},
                 status=413,
             )
         return self.get_response(request)
