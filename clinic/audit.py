@@ -30,13 +30,13 @@ suite finds every patient-data URL (tests/security/test_audit.py).
 """
 
 import functools
-import ipaddress
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
 from .access import staff_member
+from .middleware import client_ip
 from .models import AuditEvent
 
 _UNSET = object()
@@ -56,14 +56,6 @@ def _path_name(request: HttpRequest) -> str:
         except Resolver404:
             return ""
     return (match.view_name or "")[:200]
-
-
-def _client_ip(request: HttpRequest) -> str | None:
-    address = request.META.get("REMOTE_ADDR", "")
-    try:
-        return str(ipaddress.ip_address(address))
-    except ValueError:
-        return None
 
 
 def action_for_method(request: HttpRequest) -> str:
@@ -87,7 +79,7 @@ def audit_record(request, *, patient, action: str, status_code: int | None = Non
         method=(request.method or "")[:10],
         status_code=status_code,
         request_id=getattr(request, "request_id", "")[:64],
-        ip=_client_ip(request),
+        ip=client_ip(request),
     )
 
 

@@ -1,5 +1,6 @@
 """Request-wide security: request ids, request size limits and how long sign-ins last."""
 
+import ipaddress
 import re
 import time
 import uuid
@@ -17,6 +18,23 @@ REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
 # Sliding the idle expiry writes the session; once a minute is precise enough.
 _TOUCH_EVERY_SECONDS = 60
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front, the
+    address the outermost trusted proxy saw (X-Forwarded-For entries before it are the
+    client's own claims and are ignored)."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [item.strip() for item in forwarded if item.strip()]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 class RequestIdMiddleware:

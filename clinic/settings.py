@@ -139,8 +139,10 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.security_views.locked_out"
-# Behind a proxy, the number of proxies that append to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+# Behind proxies, how many of them append to X-Forwarded-For (clinic.middleware.client_ip):
+# lockouts and the audit trail then see the client's address, not the proxy's.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "clinic.middleware.client_ip"
 # Sessions live in the database (no state in an app process). Staff sessions end after
 # 30 idle minutes and 12 hours in all; a patient who ticks "keep me signed in" stays
 # signed in on that device for 30 days, otherwise until the browser closes.

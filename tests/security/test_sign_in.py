@@ -216,3 +216,15 @@ def test_admin_action_signs_a_patient_out_everywhere_and_records_it(
     assert other.get(reverse("home")).status_code == 200
     event = AuditEvent.objects.get(action="sign_out")
     assert (event.patient_id, event.user_id) == (patient.pk, therapist.user.pk)
+
+
+def test_behind_a_proxy_the_lockout_counts_the_clients_address(settings, lockout, patient):
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.10"}
+    attacker = Client(HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7", **proxy)
+    for _ in range(3):
+        sign_in(attacker, patient.user, "wrong-password-here")
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.7"
+    # The patient, through the same proxy from their own address, is not locked out.
+    own = Client(HTTP_X_FORWARDED_FOR="198.51.100.2", **proxy)
+    assert sign_in(own, patient.user).status_code == 302
