@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .signin import LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
+from .signin import IS_STAFF, LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
@@ -91,9 +91,15 @@ class SessionPolicyMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and is_staff_user(request.user):
+        if request.user.is_authenticated and self._is_staff(request):
             self._enforce_staff_limits(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _is_staff(request: HttpRequest) -> bool:
+        if IS_STAFF not in request.session:
+            request.session[IS_STAFF] = is_staff_user(request.user)
+        return request.session[IS_STAFF]
 
     def _enforce_staff_limits(self, request: HttpRequest) -> None:
         now = int(time.time())

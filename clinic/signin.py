@@ -25,6 +25,8 @@ from .models import User
 
 SIGNED_IN_AT = "limber_signed_in_at"
 LAST_SEEN_AT = "limber_last_seen_at"
+# Whether the signed-in user is staff, decided at sign-in, so no request pays a query for it.
+IS_STAFF = "limber_is_staff"
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -52,7 +54,8 @@ def start_session_clock(sender, request: HttpRequest, user: AbstractBaseUser, **
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
-    if is_staff_user(user):
+    request.session[IS_STAFF] = is_staff_user(user)
+    if request.session[IS_STAFF]:
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     else:
         request.session.set_expiry(0)
