@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .access import staff_member
-from .admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
-from .models import Clinic, StaffMember, User
+from .admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from .models import AuditEvent, Clinic, StaffMember, User
 
 admin.site.site_header = _("Limber administration")
 admin.site.site_title = _("Limber")
@@ -120,8 +120,11 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ClinicScopedMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, ClinicScopedMixin, DjangoUserAdmin):
     """Sign-ins. A clinic admin sees those of their own clinic's staff and patients."""
+
+    # A patient's sign-in (name, email) is their data too.
+    audit_patient_path = "patient"
 
     admins_only = True
     add_form = AdminUserCreationForm
@@ -157,3 +160,18 @@ class UserAdmin(ClinicScopedMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         return ["last_login", "date_joined"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    """The trail, view-only: nobody edits or deletes it, not even the operator."""
+
+    admins_only = True
+    list_display = ["at", "user", "patient", "action", "path_name", "method", "request_id"]
+    list_filter = ["action"]
+    list_select_related = ["user", "patient"]
+    search_fields = ["request_id", "path_name"]
+    date_hierarchy = "at"
+
+    def get_actions(self, request):
+        return {}

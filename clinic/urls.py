@@ -4,13 +4,26 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from patients import export_views
+
+from . import audit_views, views
+from .signin import SignInView
+
+handler400 = "clinic.security_views.bad_request"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", audit_views.audit_trail, name="audit_trail"),
+    path("audit/export.csv", audit_views.audit_trail_csv, name="audit_trail_csv"),
+    path("my-data/export.<str:fmt>", export_views.my_data_export, name="my_data_export"),
+    path(
+        "records/patients/<int:patient_id>/export.<str:fmt>",
+        export_views.patient_record_export,
+        name="patient_record_export",
+    ),
     path("staff/", include("patients.dashboard_urls")),
     path("api/v1/", include("clinic.api_router")),
     path("", include("routines.urls")),

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clinic.signin import user_sign_out_everywhere
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
 
@@ -246,3 +247,12 @@ def attention_review_record(
     review.full_clean()
     review.save()
     return review
+
+
+def patient_sign_out_everywhere(*, patient: Patient) -> None:
+    """End the patient's sessions on every device (a lost phone, a shared computer).
+
+    The caller records it in the audit trail (it has the request): see clinic.audit.
+    """
+    if patient.user_id is not None:
+        user_sign_out_everywhere(user=patient.user)
