@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from . import views
+from .benchmark import views as benchmark_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,3 +12,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK_BASELINE:
+    # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
+    urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
