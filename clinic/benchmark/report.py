@@ -1,0 +1,259 @@
+"""docs/benchmarks.md from one run's numbers: plain data in, Markdown out."""
+
+import statistics
+from dataclasses import dataclass, field
+
+from .targets import Goal
+
+PENDING = "to be measured after merge"
+
+
+@dataclass
+class LoadResult:
+    """One target driven by wrk for a fixed time."""
+
+    name: str
+    method: str
+    path: str
+    requests: int = 0
+    seconds: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    unexpected: int = 0  # answers other than the expected status (non-2xx/3xx among them)
+    socket_errors: int = 0  # connect, read, write and timeout errors
+    failure: str = ""  # why it was not driven at all
+    max_connections: int = 0  # PostgreSQL connections to the bench database, sampled
+    max_active: int = 0  # of which running a query
+
+    @property
+    def requests_per_second(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    @property
+    def errors(self) -> int:
+        return self.unexpected + self.socket_errors
+
+
+@dataclass
+class ComparisonResult:
+    name: str
+    fast_ms: float
+    naive_ms: float
+    fast_queries: int
+    naive_queries: int
+    runs: int
+    same_answer: bool
+
+    @property
+    def speedup(self) -> float:
+        return self.naive_ms / self.fast_ms if self.fast_ms else 0.0
+
+
+@dataclass
+class BenchRun:
+    generated_at: str
+    command: str
+    machine: dict[str, str]
+    setup: list[str]
+    baseline_runs: list[LoadResult]
+    results: list[LoadResult]
+    comparisons: list[ComparisonResult]
+    goals: list[Goal]
+    pool_bound: int
+    notes: str = ""
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def baseline_rps(self) -> float:
+        measured = [run.requests_per_second for run in self.baseline_runs if not run.failure]
+        return statistics.fmean(measured) if measured else 0.0
+
+    def ratio(self, result: LoadResult) -> float | None:
+        if result.failure or not self.baseline_rps:
+            return None
+        return result.requests_per_second / self.baseline_rps
+
+    @property
+    def max_connections(self) -> int:
+        return max((r.max_connections for r in self.baseline_runs + self.results), default=0)
+
+    @property
+    def total_errors(self) -> int:
+        return sum(r.errors for r in self.baseline_runs + self.results)
+
+
+def _table(header: list[str], rows: list[list[str]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join(" --- " for _ in header) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.0%}"
+
+
+def load_rows(run: BenchRun) -> list[list[str]]:
+    rows = []
+    for result in run.baseline_runs + run.results:
+        where = f"`{result.method} {result.path}`"
+        if result.failure:
+            rows.append([result.name, where, "not run", "", "", "", result.failure, "n/a"])
+            continue
+        ratio = "(baseline)" if result in run.baseline_runs else _percent(run.ratio(result))
+        errors = str(result.errors)
+        if result.errors:
+            errors += f" ({result.unexpected} wrong status, {result.socket_errors} socket)"
+        rows.append(
+            [
+                result.name,
+                where,
+                f"{result.requests_per_second:,.0f}",
+                f"{result.p50_ms:.1f}",
+                f"{result.p95_ms:.1f}",
+                f"{result.p99_ms:.1f}",
+                errors,
+                ratio,
+            ]
+        )
+    return rows
+
+
+def judge(goal: Goal, run: BenchRun) -> tuple[str, str]:
+    """What was measured for a goal, and whether it was met (and by how much it was not)."""
+    if goal.min_speedup is not None:
+        found = [c for c in run.comparisons if c.name == goal.name]
+        if not found:
+            return PENDING, PENDING
+        speedup = found[0].speedup
+        measured = f"{speedup:.1f}x faster than naive"
+        if speedup >= goal.min_speedup:
+            return measured, f"met (at least {goal.min_speedup:g}x)"
+        return measured, f"MISSED: needs {goal.min_speedup:g}x, {speedup / goal.min_speedup:.0%}"
+    found = [r for r in run.results if r.name == goal.name]
+    if not found:
+        return PENDING, PENDING
+    result = found[0]
+    if result.failure:
+        return "not run", f"MISSED: {result.failure}"
+    if goal.min_ratio is not None:
+        ratio = run.ratio(result) or 0.0
+        measured = f"{ratio:.0%} of baseline"
+        if ratio >= goal.min_ratio:
+            return measured, f"met (at least {goal.min_ratio:.0%})"
+        short = (goal.min_ratio - ratio) * 100
+        return measured, f"MISSED: needs {goal.min_ratio:.0%}, short by {short:.0f} points"
+    measured = f"p95 {result.p95_ms:.0f} ms"
+    if result.p95_ms <= goal.max_p95_ms:
+        return measured, f"met (at most {goal.max_p95_ms:g} ms)"
+    return measured, f"MISSED: {result.p95_ms - goal.max_p95_ms:.0f} ms over {goal.max_p95_ms:g}"
+
+
+def goal_text(goal: Goal) -> str:
+    if goal.min_ratio is not None:
+        return f"{goal.name}: at least {goal.min_ratio:.0%} of the baseline's requests/s"
+    if goal.max_p95_ms is not None:
+        return f"{goal.name}: p95 at most {goal.max_p95_ms:g} ms"
+    return f"{goal.name}: at least {goal.min_speedup:g}x faster than the naive computation"
+
+
+def goal_rows(run: BenchRun) -> list[list[str]]:
+    rows = [[goal_text(goal), *judge(goal, run)] for goal in run.goals]
+    errors = run.total_errors
+    rows.append(
+        [
+            "0 errors under load (every target above)",
+            str(errors),
+            "met" if errors == 0 else f"MISSED: {errors} errors",
+        ]
+    )
+    most = run.max_connections
+    rows.append(
+        [
+            f"PostgreSQL connections within the pool bound ({run.pool_bound})",
+            f"at most {most}",
+            "met" if most <= run.pool_bound else f"MISSED: {most - run.pool_bound} over",
+        ]
+    )
+    return rows
+
+
+def comparison_rows(run: BenchRun) -> list[list[str]]:
+    return [
+        [
+            c.name,
+            f"{c.fast_ms:.1f} ms ({c.fast_queries} queries)",
+            f"{c.naive_ms:.1f} ms ({c.naive_queries} queries)",
+            f"{c.speedup:.1f}x",
+            "yes" if c.same_answer else "NO: the two disagree",
+        ]
+        for c in run.comparisons
+    ]
+
+
+def connection_rows(run: BenchRun) -> list[list[str]]:
+    return [
+        [r.name, str(r.max_connections), str(r.max_active), str(run.pool_bound)]
+        for r in run.baseline_runs + run.results
+        if not r.failure
+    ]
+
+
+def render(run: BenchRun) -> str:
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Generated by `make bench` on {run.generated_at}; do not edit by hand (notes live in "
+        "`clinic/benchmark/notes.md` and are copied in below).",
+        "",
+        "Command:",
+        "",
+        "```sh",
+        run.command,
+        "```",
+        "",
+        "The machine is shared and its numbers are noisy: only the ratios to the baseline "
+        "measured in the same run count.",
+        "",
+        "## Machine",
+        "",
+        *_table(["what", "value"], [[k, v] for k, v in run.machine.items()]),
+        "",
+        "## Setup",
+        "",
+        *[f"- {line}" for line in run.setup],
+        "",
+        "## Results",
+        "",
+        f"Baseline: {run.baseline_rps:,.0f} requests/s (the mean of its runs before and after "
+        "the targets). Latencies in milliseconds.",
+        "",
+        *_table(
+            ["target", "request", "requests/s", "p50", "p95", "p99", "errors", "vs baseline"],
+            load_rows(run),
+        ),
+        "",
+        "## Issue 8 targets",
+        "",
+        *_table(["goal", "measured", "verdict"], goal_rows(run)),
+        "",
+        "## Staff home page server time at 1,000 patients",
+        "",
+        "Each computation is timed in the benchmark process against the scale clinic, with no "
+        "load running; the median of its runs counts.",
+        "",
+        *_table(["computation", "fast", "naive", "speedup", "same answer"], comparison_rows(run)),
+        "",
+        "## PostgreSQL connections during load",
+        "",
+        "Sampled from `pg_stat_activity` (client backends on the bench database) every 0.1 s "
+        "while each target ran; the bound is gunicorn's worker processes × `DATABASE_POOL_MAX` "
+        "(each worker process has its own psycopg pool).",
+        "",
+        *_table(["target", "most connections", "most active", "pool bound"], connection_rows(run)),
+    ]
+    if run.problems:
+        lines += ["", "## Problems in this run", "", *[f"- {p}" for p in run.problems]]
+    if run.notes.strip():
+        lines += ["", "## Notes", "", run.notes.strip()]
+    return "\n".join(lines) + "\n"
