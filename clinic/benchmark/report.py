@@ -66,13 +66,30 @@ class BenchRun:
 
     @property
     def baseline_rps(self) -> float:
+        """The mean of every baseline run."""
         measured = [run.requests_per_second for run in self.baseline_runs if not run.failure]
         return statistics.fmean(measured) if measured else 0.0
 
+    def baseline_around(self, result: LoadResult) -> float:
+        """The baseline a target is held against: the mean of the runs just before and just
+        after it when the run interleaves them (baseline, target, baseline, target, …, baseline),
+        so a machine that slows down mid-run does not skew the ratios; otherwise the mean of
+        all baseline runs."""
+        if len(self.baseline_runs) != len(self.results) + 1 or result not in self.results:
+            return self.baseline_rps
+        index = self.results.index(result)
+        around = [
+            run.requests_per_second
+            for run in self.baseline_runs[index : index + 2]
+            if not run.failure
+        ]
+        return statistics.fmean(around) if around else 0.0
+
     def ratio(self, result: LoadResult) -> float | None:
-        if result.failure or not self.baseline_rps:
+        baseline = self.baseline_around(result)
+        if result.failure or not baseline:
             return None
-        return result.requests_per_second / self.baseline_rps
+        return result.requests_per_second / baseline
 
     @property
     def max_connections(self) -> int:
@@ -93,17 +110,39 @@ def _percent(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.0%}"
 
 
+def _errors(results: list[LoadResult]) -> str:
+    unexpected = sum(r.unexpected for r in results)
+    socket_errors = sum(r.socket_errors for r in results)
+    text = str(unexpected + socket_errors)
+    if unexpected + socket_errors:
+        text += f" ({unexpected} wrong status, {socket_errors} socket)"
+    return text
+
+
 def load_rows(run: BenchRun) -> list[list[str]]:
     rows = []
-    for result in run.baseline_runs + run.results:
+    baselines = [r for r in run.baseline_runs if not r.failure]
+    if baselines:
+        speeds = [r.requests_per_second for r in baselines]
+        first = baselines[0]
+        rows.append(
+            [
+                f"{first.name} ({len(baselines)} runs: {min(speeds):,.0f} to {max(speeds):,.0f})",
+                f"`{first.method} {first.path}`",
+                f"{run.baseline_rps:,.0f}",
+                f"{statistics.median(r.p50_ms for r in baselines):.1f}",
+                f"{statistics.median(r.p95_ms for r in baselines):.1f}",
+                f"{statistics.median(r.p99_ms for r in baselines):.1f}",
+                _errors(baselines),
+                "",
+                "(baseline)",
+            ]
+        )
+    for result in run.results + [r for r in run.baseline_runs if r.failure]:
         where = f"`{result.method} {result.path}`"
         if result.failure:
-            rows.append([result.name, where, "not run", "", "", "", result.failure, "n/a"])
+            rows.append([result.name, where, "not run", "", "", "", result.failure, "", "n/a"])
             continue
-        ratio = "(baseline)" if result in run.baseline_runs else _percent(run.ratio(result))
-        errors = str(result.errors)
-        if result.errors:
-            errors += f" ({result.unexpected} wrong status, {result.socket_errors} socket)"
         rows.append(
             [
                 result.name,
@@ -112,8 +151,9 @@ def load_rows(run: BenchRun) -> list[list[str]]:
                 f"{result.p50_ms:.1f}",
                 f"{result.p95_ms:.1f}",
                 f"{result.p99_ms:.1f}",
-                errors,
-                ratio,
+                _errors([result]),
+                f"{run.baseline_around(result):,.0f}",
+                _percent(run.ratio(result)),
             ]
         )
     return rows
@@ -192,11 +232,23 @@ def comparison_rows(run: BenchRun) -> list[list[str]]:
 
 
 def connection_rows(run: BenchRun) -> list[list[str]]:
-    return [
+    rows = []
+    baselines = [r for r in run.baseline_runs if not r.failure]
+    if baselines:
+        rows.append(
+            [
+                f"{baselines[0].name} ({len(baselines)} runs)",
+                str(max(r.max_connections for r in baselines)),
+                str(max(r.max_active for r in baselines)),
+                str(run.pool_bound),
+            ]
+        )
+    rows += [
         [r.name, str(r.max_connections), str(r.max_active), str(run.pool_bound)]
-        for r in run.baseline_runs + run.results
+        for r in run.results
         if not r.failure
     ]
+    return rows
 
 
 def render(run: BenchRun) -> str:
@@ -225,11 +277,22 @@ def render(run: BenchRun) -> str:
         "",
         "## Results",
         "",
-        f"Baseline: {run.baseline_rps:,.0f} requests/s (the mean of its runs before and after "
-        "the targets). Latencies in milliseconds.",
+        "Latencies in milliseconds. Each target is held against the baseline runs just before "
+        'and after it ("baseline around it", requests/s); the baseline row gives the mean '
+        "and the range of all its runs.",
         "",
         *_table(
-            ["target", "request", "requests/s", "p50", "p95", "p99", "errors", "vs baseline"],
+            [
+                "target",
+                "request",
+                "requests/s",
+                "p50",
+                "p95",
+                "p99",
+                "errors",
+                "baseline around it",
+                "vs baseline",
+            ],
             load_rows(run),
         ),
         "",

@@ -228,8 +228,8 @@ def run_wrk(url: str, lines: Path, expect: int, seconds: int, options) -> dict:
     raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
 
 
-def drive(target, clients, port: int, db_url: str, workdir: Path, options):
-    """Check one request answers as expected, warm up, then measure under load."""
+def drive(target, clients, port: int, db_url: str, workdir: Path, options, *, warm: bool):
+    """Check one request answers as expected, warm up (the first time), then measure."""
     from .report import LoadResult
 
     lines = request_lines(target, clients[target.role])
@@ -243,7 +243,7 @@ def drive(target, clients, port: int, db_url: str, workdir: Path, options):
     data = workdir / "requests.tsv"
     data.write_text("".join("\t".join(line) + "\n" for line in lines))
     url = f"http://127.0.0.1:{port}"
-    if options.warmup:
+    if warm and options.warmup:
         run_wrk(url, data, target.expect, options.warmup, options)
     with ConnectionSampler(db_url) as sampler:
         numbers = run_wrk(url, data, target.expect, options.duration, options)
@@ -457,12 +457,15 @@ def main(argv: list[str] | None = None) -> int:
         gunicorn(env, port, options, Path(tmp) / "gunicorn.log"),
     ):
         workdir = Path(tmp)
-        baselines.append(drive(targets.BASELINE, clients, port, url, workdir, options))
-        for target in targets.TARGETS:
-            results.append(drive(target, clients, port, url, workdir, options))
-        baselines.append(drive(targets.BASELINE, clients, port, url, workdir, options))
-    baselines[0].name += " (first)"
-    baselines[1].name += " (last)"
+        # Baseline, target, baseline, target, …, baseline: each target is held against the
+        # baseline measured right around it, which the noise of a shared machine skews least.
+        for number, target in enumerate(targets.TARGETS):
+            baseline = drive(
+                targets.BASELINE, clients, port, url, workdir, options, warm=number == 0
+            )
+            baselines.append(baseline)
+            results.append(drive(target, clients, port, url, workdir, options, warm=True))
+        baselines.append(drive(targets.BASELINE, clients, port, url, workdir, options, warm=False))
 
     worker = "sync" if options.threads == 1 else "gthread"
     run = report.BenchRun(
@@ -498,9 +501,10 @@ def main(argv: list[str] | None = None) -> int:
             f"measured per target. Requests go round {len(clients['patient'])} signed-in "
             "patients (each with an open session today); staff targets use the clinic's "
             "physiotherapist or admin.",
-            "Order: the baseline, each target, the baseline again. An error is any answer "
-            "other than the target's expected status (a redirect to the sign-in page "
-            "counts) and any socket error.",
+            "Order: the baseline before each target and once more at the end; each target's "
+            "ratio is to the mean of the baseline runs just before and after it. An error is "
+            "any answer other than the target's expected status (a redirect to the sign-in "
+            "page counts) and any socket error.",
         ],
         baseline_runs=baselines,
         results=results,

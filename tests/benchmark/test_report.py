@@ -27,8 +27,8 @@ def sample_run(**changes) -> BenchRun:
         "machine": {"CPU": "Test CPU", "cores": "2"},
         "setup": ["Data: a sample."],
         "baseline_runs": [
-            LoadResult("Baseline (first)", "GET", "/bench/baseline/", requests=2000, seconds=10),
-            LoadResult("Baseline (last)", "GET", "/bench/baseline/", requests=1000, seconds=10),
+            LoadResult("Baseline", "GET", "/bench/baseline/", requests=2000, seconds=10),
+            LoadResult("Baseline", "GET", "/bench/baseline/", requests=1000, seconds=10),
         ],
         "results": [
             LoadResult(
@@ -68,15 +68,28 @@ def sample_run(**changes) -> BenchRun:
 
 def test_report_tabulates_each_target_against_the_baseline():
     text = render(sample_run())
-    # The baseline is the mean of its two runs: (200 + 100) / 2 = 150 requests/s.
-    assert "Baseline: 150 requests/s" in text
-    assert "| Today page | `GET /today/` | 90 | 12.3 | 40.0 | 61.0 | 0 | 60% |" in text
-    assert "| Baseline (first) | `GET /bench/baseline/` | 200 |" in text
+    # Not interleaved: the baseline is the mean of its two runs, (200 + 100) / 2 = 150 req/s.
+    assert "| Baseline (2 runs: 100 to 200) | `GET /bench/baseline/` | 150 |" in text
+    assert "| Today page | `GET /today/` | 90 | 12.3 | 40.0 | 61.0 | 0 | 150 | 60% |" in text
     staff_row = "| Staff home page | `GET /staff/` | 10 | 0.0 | 350.0 | 0.0 |"
-    assert f"{staff_row} 3 (2 wrong status, 1 socket) | 7% |" in text
+    assert f"{staff_row} 3 (2 wrong status, 1 socket) | 150 | 7% |" in text
     assert "| CPU | Test CPU |" in text
     assert "```sh\nmake bench\n```" in text
     assert "## Notes\n\nWhy it is as fast as it is." in text
+
+
+def test_report_holds_each_target_against_the_baseline_runs_around_it():
+    speeds = [200, 100, 300]
+    baselines = [LoadResult("Baseline", "GET", "/b/", requests=n, seconds=1) for n in speeds]
+    first = LoadResult("Today page", "GET", "/today/", requests=100, seconds=1)
+    second = LoadResult("Session page", "GET", "/s/", requests=100, seconds=1)
+    run = sample_run(baseline_runs=baselines, results=[first, second])
+    assert run.ratio(first) == pytest.approx(100 / 150)
+    assert run.ratio(second) == pytest.approx(100 / 200)
+    text = render(run)
+    assert "| Baseline (3 runs: 100 to 300) | `GET /b/` | 200 |" in text
+    assert "| Session page | `GET /s/` | 100 | 0.0 | 0.0 | 0.0 | 0 | 200 | 50% |" in text
+    assert "| Baseline (3 runs) | 0 | 0 | 50 |" in text
 
 
 def test_report_judges_the_goals_and_says_by_how_much_one_is_missed():
