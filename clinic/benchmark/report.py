@@ -1,6 +1,7 @@
 """docs/benchmarks.md from one run's numbers: plain data in, Markdown out."""
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .targets import Goal
@@ -25,6 +26,14 @@ class LoadResult:
     failure: str = ""  # why it was not driven at all
     max_connections: int = 0  # PostgreSQL connections to the bench database, sampled
     max_active: int = 0  # of which running a query
+    # CPU time per request of gunicorn's workers and of PostgreSQL's backends: unlike
+    # requests/s, it hardly moves when other work shares the machine.
+    app_cpu_ms: float = 0.0
+    db_cpu_ms: float | None = None  # None when PostgreSQL runs elsewhere
+
+    @property
+    def cpu_ms(self) -> float:
+        return self.app_cpu_ms + (self.db_cpu_ms or 0.0)
 
     @property
     def requests_per_second(self) -> float:
@@ -70,22 +79,30 @@ class BenchRun:
         measured = [run.requests_per_second for run in self.baseline_runs if not run.failure]
         return statistics.fmean(measured) if measured else 0.0
 
-    def baseline_around(self, result: LoadResult) -> float:
+    def _around(self, result: LoadResult, value: Callable[[LoadResult], float]) -> float:
         """The baseline a target is held against: the mean of the runs just before and just
         after it when the run interleaves them (baseline, target, baseline, target, …, baseline),
         so a machine that slows down mid-run does not skew the ratios; otherwise the mean of
         all baseline runs."""
-        if len(self.baseline_runs) != len(self.results) + 1 or result not in self.results:
-            return self.baseline_rps
-        index = self.results.index(result)
-        around = [
-            run.requests_per_second
-            for run in self.baseline_runs[index : index + 2]
-            if not run.failure
-        ]
-        return statistics.fmean(around) if around else 0.0
+        runs = [run for run in self.baseline_runs if not run.failure]
+        if len(self.baseline_runs) == len(self.results) + 1 and result in self.results:
+            index = self.results.index(result)
+            runs = [run for run in self.baseline_runs[index : index + 2] if not run.failure]
+        return statistics.fmean(value(run) for run in runs) if runs else 0.0
+
+    def baseline_around(self, result: LoadResult) -> float:
+        return self._around(result, lambda run: run.requests_per_second)
+
+    def cpu_ratio(self, result: LoadResult) -> float | None:
+        """Baseline CPU per request over the target's: the share of the baseline's throughput
+        the target would reach on a machine of its own, if CPU is what limits both."""
+        baseline = self._around(result, lambda run: run.cpu_ms)
+        if result.failure or not result.cpu_ms or not baseline:
+            return None
+        return baseline / result.cpu_ms
 
     def ratio(self, result: LoadResult) -> float | None:
+        """The target's requests/s over the baseline's around it."""
         baseline = self.baseline_around(result)
         if result.failure or not baseline:
             return None
@@ -231,6 +248,35 @@ def comparison_rows(run: BenchRun) -> list[list[str]]:
     ]
 
 
+def _cpu(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.1f}"
+
+
+def cpu_rows(run: BenchRun) -> list[list[str]]:
+    rows = []
+    baselines = [r for r in run.baseline_runs if not r.failure]
+    if baselines:
+        rows.append(
+            [
+                f"{baselines[0].name} (mean of {len(baselines)} runs)",
+                _cpu(statistics.fmean(r.app_cpu_ms for r in baselines)),
+                _cpu(
+                    None
+                    if any(r.db_cpu_ms is None for r in baselines)
+                    else statistics.fmean(r.db_cpu_ms for r in baselines)
+                ),
+                _cpu(statistics.fmean(r.cpu_ms for r in baselines)),
+                "(baseline)",
+            ]
+        )
+    rows += [
+        [r.name, _cpu(r.app_cpu_ms), _cpu(r.db_cpu_ms), _cpu(r.cpu_ms), _percent(run.cpu_ratio(r))]
+        for r in run.results
+        if not r.failure
+    ]
+    return rows
+
+
 def connection_rows(run: BenchRun) -> list[list[str]]:
     rows = []
     baselines = [r for r in run.baseline_runs if not r.failure]
@@ -294,6 +340,18 @@ def render(run: BenchRun) -> str:
                 "vs baseline",
             ],
             load_rows(run),
+        ),
+        "",
+        "### Server CPU per request",
+        "",
+        "CPU time (user + system) of gunicorn's worker processes and of PostgreSQL's backends "
+        "for the bench database, read from /proc around each target's run, divided by its "
+        "requests. Other work on the machine hardly moves it, so its ratio is a steadier "
+        "estimate of what the throughput ratio would be on a machine of its own.",
+        "",
+        *_table(
+            ["target", "app ms", "database ms", "total ms", "baseline CPU ÷ target CPU"],
+            cpu_rows(run),
         ),
         "",
         "## Issue 8 targets",

@@ -30,6 +30,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit, urlunsplit
@@ -42,11 +43,42 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/limber_bench"
 BENCH_SECRET_KEY = "benchmark-only-key-for-a-loopback-server-never-used-in-production"
 RESULT_MARK = "BENCH_RESULT "
 CONNECTIONS_SQL = """
-    SELECT count(*), count(*) FILTER (WHERE state = 'active')
+    SELECT pid, state = 'active'
     FROM pg_stat_activity
     WHERE datname = current_database() AND backend_type = 'client backend'
       AND pid <> pg_backend_pid()
 """
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass(frozen=True)
+class Server:
+    port: int
+    pid: int  # gunicorn's master
+    db_url: str
+    workdir: Path
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User plus system CPU time a process has used so far (None once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError):
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -178,12 +210,15 @@ def gunicorn(env: dict[str, str], port: int, options: argparse.Namespace, log: P
 
 
 class ConnectionSampler:
-    """Counts the bench database's client connections every 0.1 s, in a thread."""
+    """Counts the bench database's client connections every 0.1 s, in a thread, and reads
+    the CPU time their server processes use (where PostgreSQL runs on this machine)."""
 
     def __init__(self, url: str):
         self.url = url
         self.most = 0
         self.most_active = 0
+        self.first_cpu: dict[int, float] = {}
+        self.last_cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -191,11 +226,21 @@ class ConnectionSampler:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as conn:
-            while not self._stop.is_set():
-                total, active = conn.execute(CONNECTIONS_SQL).fetchone()
-                self.most = max(self.most, total)
-                self.most_active = max(self.most_active, active)
-                self._stop.wait(0.1)
+            while True:
+                rows = conn.execute(CONNECTIONS_SQL).fetchall()
+                self.most = max(self.most, len(rows))
+                self.most_active = max(self.most_active, sum(active for _, active in rows))
+                for pid, _ in rows:
+                    seconds = cpu_seconds(pid)
+                    if seconds is not None:
+                        self.first_cpu.setdefault(pid, seconds)
+                        self.last_cpu[pid] = seconds
+                if self._stop.wait(0.1):
+                    break
+
+    @property
+    def cpu(self) -> float | None:
+        return cpu_used(self.first_cpu, self.last_cpu) if self.last_cpu else None
 
     def __enter__(self):
         self._thread.start()
@@ -228,25 +273,32 @@ def run_wrk(url: str, lines: Path, expect: int, seconds: int, options) -> dict:
     raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
 
 
-def drive(target, clients, port: int, db_url: str, workdir: Path, options, *, warm: bool):
+def drive(target, clients, server: Server, options, *, warm: bool):
     """Check one request answers as expected, warm up (the first time), then measure."""
     from .report import LoadResult
 
     lines = request_lines(target, clients[target.role])
     result = LoadResult(name=target.name, method=target.method, path=target.path)
-    status, location = request_once(port, lines[0])
+    status, location = request_once(server.port, lines[0])
     if status != target.expect:
         result.failure = f"expected {target.expect}, got {status}" + (
             f" to {location}" if location else ""
         )
         return result
-    data = workdir / "requests.tsv"
+    data = server.workdir / "requests.tsv"
     data.write_text("".join("\t".join(line) + "\n" for line in lines))
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{server.port}"
     if warm and options.warmup:
         run_wrk(url, data, target.expect, options.warmup, options)
-    with ConnectionSampler(db_url) as sampler:
+    workers = children(server.pid)
+    app_before = {pid: cpu_seconds(pid) for pid in workers}
+    with ConnectionSampler(server.db_url) as sampler:
         numbers = run_wrk(url, data, target.expect, options.duration, options)
+    app_after = {pid: cpu_seconds(pid) for pid in workers}
+    app_cpu = cpu_used(
+        {k: v for k, v in app_before.items() if v is not None},
+        {k: v for k, v in app_after.items() if v is not None},
+    )
     result.requests = numbers["requests"]
     result.seconds = numbers["duration_us"] / 1e6
     result.p50_ms = numbers["p50_us"] / 1000
@@ -256,9 +308,14 @@ def drive(target, clients, port: int, db_url: str, workdir: Path, options, *, wa
     result.socket_errors = sum(numbers[k] for k in ("connect", "read", "write", "timeout"))
     result.max_connections = sampler.most
     result.max_active = sampler.most_active
+    if result.requests:
+        result.app_cpu_ms = app_cpu * 1000 / result.requests
+        if sampler.cpu is not None:
+            result.db_cpu_ms = sampler.cpu * 1000 / result.requests
     print(
         f"  {target.name}: {result.requests_per_second:,.0f} req/s, p95 {result.p95_ms:.1f} ms, "
-        f"{result.errors} errors, up to {sampler.most} connections"
+        f"{result.errors} errors, up to {sampler.most} connections, "
+        f"CPU {result.app_cpu_ms:.1f} + {result.db_cpu_ms or 0:.1f} ms per request"
     )
     return result
 
@@ -454,18 +511,15 @@ def main(argv: list[str] | None = None) -> int:
     with (
         tempfile.TemporaryDirectory(prefix="limber-bench-") as tmp,
         step(f"Serving on 127.0.0.1:{port} and driving the targets"),
-        gunicorn(env, port, options, Path(tmp) / "gunicorn.log"),
+        gunicorn(env, port, options, Path(tmp) / "gunicorn.log") as process,
     ):
-        workdir = Path(tmp)
+        server = Server(port=port, pid=process.pid, db_url=url, workdir=Path(tmp))
         # Baseline, target, baseline, target, …, baseline: each target is held against the
         # baseline measured right around it, which the noise of a shared machine skews least.
         for number, target in enumerate(targets.TARGETS):
-            baseline = drive(
-                targets.BASELINE, clients, port, url, workdir, options, warm=number == 0
-            )
-            baselines.append(baseline)
-            results.append(drive(target, clients, port, url, workdir, options, warm=True))
-        baselines.append(drive(targets.BASELINE, clients, port, url, workdir, options, warm=False))
+            baselines.append(drive(targets.BASELINE, clients, server, options, warm=number == 0))
+            results.append(drive(target, clients, server, options, warm=True))
+        baselines.append(drive(targets.BASELINE, clients, server, options, warm=False))
 
     worker = "sync" if options.threads == 1 else "gthread"
     run = report.BenchRun(

@@ -78,6 +78,22 @@ def test_report_tabulates_each_target_against_the_baseline():
     assert "## Notes\n\nWhy it is as fast as it is." in text
 
 
+def test_report_sets_server_cpu_per_request_beside_the_baselines():
+    baselines = [
+        LoadResult("Baseline", "GET", "/b/", requests=100, seconds=1, app_cpu_ms=2, db_cpu_ms=0.5),
+        LoadResult("Baseline", "GET", "/b/", requests=100, seconds=1, app_cpu_ms=3, db_cpu_ms=1.5),
+    ]
+    today = LoadResult(
+        "Today page", "GET", "/t/", requests=50, seconds=1, app_cpu_ms=5.5, db_cpu_ms=0.5
+    )
+    remote = LoadResult("Session page", "GET", "/s/", requests=50, seconds=1, app_cpu_ms=4)
+    text = render(sample_run(baseline_runs=baselines, results=[today, remote]))
+    assert "| Baseline (mean of 2 runs) | 2.5 | 1.0 | 3.5 | (baseline) |" in text
+    # Baseline CPU 3.5 ms per request against the target's 6.0 ms: 58%.
+    assert "| Today page | 5.5 | 0.5 | 6.0 | 58% |" in text
+    assert "| Session page | 4.0 | n/a | 4.0 | 88% |" in text
+
+
 def test_report_holds_each_target_against_the_baseline_runs_around_it():
     speeds = [200, 100, 300]
     baselines = [LoadResult("Baseline", "GET", "/b/", requests=n, seconds=1) for n in speeds]
