@@ -235,13 +235,18 @@ def goal_rows(run: BenchRun) -> list[list[str]]:
     return rows
 
 
+def _queries(count: int) -> str:
+    return "1 query" if count == 1 else f"{count:,} queries"
+
+
 def comparison_rows(run: BenchRun) -> list[list[str]]:
     return [
         [
             c.name,
-            f"{c.fast_ms:.1f} ms ({c.fast_queries} queries)",
-            f"{c.naive_ms:.1f} ms ({c.naive_queries} queries)",
+            f"{c.fast_ms:.1f} ms ({_queries(c.fast_queries)})",
+            f"{c.naive_ms:.1f} ms ({_queries(c.naive_queries)})",
             f"{c.speedup:.1f}x",
+            str(c.runs),
             "yes" if c.same_answer else "NO: the two disagree",
         ]
         for c in run.comparisons

@@ -428,13 +428,14 @@ def machine(options) -> dict[str, str]:
         "cores": str(os.cpu_count()),
         "memory": memory,
         "load average at start (1, 5, 15 min)": load,
+        "load average at the end": "",
         "OS": platform.platform(),
         "Python": platform.python_version(),
         "Django": django.get_version(),
         "PostgreSQL": postgres,
         "psycopg": psycopg.__version__,
         "gunicorn": gunicorn_package.__version__,
-        "wrk": wrk.splitlines()[0] if wrk else "unknown",
+        "wrk": wrk.split(" Copyright")[0].strip() if wrk else "unknown",
     }
 
 
@@ -541,11 +542,14 @@ def main(argv: list[str] | None = None) -> int:
                 f"--runs={options.runs}",
             ]
         ),
-        machine=info,
+        machine={
+            **info,
+            "load average at the end": ", ".join(f"{v:.2f}" for v in os.getloadavg()),
+        },
         setup=[
-            f"Data: {scale.clinic_name} ({loaded}): {options.patients:,} patients, "
-            f"{sessions:,} sessions, {completions:,} completions; {clinic_count} clinics in "
-            f"the database.",
+            f"Data: {scale.clinic_name}, {loaded}: {options.patients:,} patients, "
+            f"{sessions:,} sessions, {completions:,} completions (clinics in the database: "
+            f"{clinic_count}).",
             f"Server: gunicorn, {options.workers} {worker} worker processes × "
             f"{options.threads} thread(s), production settings (DEBUG off, collected and "
             "compressed static files, WhiteNoise), psycopg pool of at most "
