@@ -1,6 +1,8 @@
 """The benchmark's pieces that run without load: the report, the requests it prepares, the
 sign-ins it makes and its timing hook."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -213,3 +215,11 @@ def test_compare_counts_queries_and_checks_both_give_the_same_answer(clinic, the
     assert result.fast_queries == 1
     assert result.naive_queries == 1 + 3
     assert finished_sessions_aggregate(clinic) == {p.id: 1 for p in clinic.patients.all()}
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads Linux's /proc")
+def test_cpu_readings_find_a_process_and_its_children():
+    assert run.cpu_seconds(os.getpid()) >= 0
+    assert os.getpid() in run.children(os.getppid())
+    assert run.cpu_seconds(2**22 + 1) is None
+    assert run.cpu_used({1: 1.0, 2: 5.0}, {1: 1.5, 3: 9.0}) == pytest.approx(0.5)
