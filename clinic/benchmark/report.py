@@ -24,6 +24,7 @@ class LoadResult:
     unexpected: int = 0  # answers other than the expected status (non-2xx/3xx among them)
     socket_errors: int = 0  # connect, read, write and timeout errors
     failure: str = ""  # why it was not driven at all
+    connections: int | None = None  # wrk's, when the target sets its own
     max_connections: int = 0  # PostgreSQL connections to the bench database, sampled
     max_active: int = 0  # of which running a query
     # CPU time per request of gunicorn's workers and of PostgreSQL's backends: unlike
@@ -157,6 +158,8 @@ def load_rows(run: BenchRun) -> list[list[str]]:
         )
     for result in run.results + [r for r in run.baseline_runs if r.failure]:
         where = f"`{result.method} {result.path}`"
+        if result.connections:
+            where += f" ({result.connections} connections)"
         if result.failure:
             rows.append([result.name, where, "not run", "", "", "", result.failure, "", "n/a"])
             continue

@@ -4,10 +4,11 @@
    the database is created when missing, then migrated.
 2. The scale clinic (seed_scale), reused when it is already there; collectstatic.
 3. The naive-versus-fast comparisons, timed here with no load running.
-4. gunicorn with production settings on a free loopback port, then wrk for each target:
-   the baseline, every target in `targets.TARGETS`, the baseline again. PostgreSQL
-   connections are sampled meanwhile.
-5. docs/benchmarks.md.
+4. gunicorn with production settings on a free loopback port, then wrk: the baseline before
+   each target of `targets.TARGETS` and once more at the end. Meanwhile PostgreSQL's
+   connections are sampled and the CPU time of gunicorn's workers and PostgreSQL's backends
+   is read from /proc.
+5. docs/benchmarks.md, through `report.render`.
 
 Django is set up only after the environment is in place, so this module imports nothing of
 the project at the top.
@@ -251,18 +252,19 @@ class ConnectionSampler:
         self._thread.join()
 
 
-def run_wrk(url: str, lines: Path, expect: int, seconds: int, options) -> dict:
+def run_wrk(url: str, lines: Path, target, seconds: int, options) -> dict:
+    connections = target.connections or options.connections
     command = [
         "wrk",
-        f"--threads={options.wrk_threads}",
-        f"--connections={options.connections}",
+        f"--threads={min(options.wrk_threads, connections)}",
+        f"--connections={connections}",
         f"--duration={seconds}s",
         "--timeout=10s",
         f"--script={LUA_SCRIPT}",
         url,
         "--",
         str(lines),
-        str(expect),
+        str(target.expect),
     ]
     done = subprocess.run(  # noqa: S603 (wrk, fixed arguments)
         command, capture_output=True, text=True, timeout=seconds + 120, check=True
@@ -278,7 +280,12 @@ def drive(target, clients, server: Server, options, *, warm: bool):
     from .report import LoadResult
 
     lines = request_lines(target, clients[target.role])
-    result = LoadResult(name=target.name, method=target.method, path=target.path)
+    result = LoadResult(
+        name=target.name,
+        method=target.method,
+        path=target.path,
+        connections=target.connections,
+    )
     status, location = request_once(server.port, lines[0])
     if status != target.expect:
         result.failure = f"expected {target.expect}, got {status}" + (
@@ -289,11 +296,11 @@ def drive(target, clients, server: Server, options, *, warm: bool):
     data.write_text("".join("\t".join(line) + "\n" for line in lines))
     url = f"http://127.0.0.1:{server.port}"
     if warm and options.warmup:
-        run_wrk(url, data, target.expect, options.warmup, options)
+        run_wrk(url, data, target, options.warmup, options)
     workers = children(server.pid)
     app_before = {pid: cpu_seconds(pid) for pid in workers}
     with ConnectionSampler(server.db_url) as sampler:
-        numbers = run_wrk(url, data, target.expect, options.duration, options)
+        numbers = run_wrk(url, data, target, options.duration, options)
     app_after = {pid: cpu_seconds(pid) for pid in workers}
     app_cpu = cpu_used(
         {k: v for k, v in app_before.items() if v is not None},

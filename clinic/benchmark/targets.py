@@ -17,6 +17,9 @@ measured yet is reported as "to be measured after merge". For example:
            body='{"session": $session_id, "step": $step_id, "client_id": "$client_id"}'),
     Target("Staff home page", "/staff/", role="physio"),
 
+A target may set `expect` (the status that counts as success, e.g. 201 for a create) and
+`connections` (wrk's open connections for it, when not the run's default).
+
 A comparison named "Staff home page (server time)" in COMPARISONS (the dashboard's selector
 next to a naive per-patient loop) is judged against the 10x goal the same way.
 """
@@ -41,6 +44,9 @@ class Target:
     body: str = ""
     content_type: str = "application/json"
     expect: int = 200
+    # wrk's open connections when not the run's default, e.g. fewer for a staff page
+    # that a handful of staff open, not every patient.
+    connections: int | None = None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,7 @@ def sample_run(**changes) -> BenchRun:
                 "Staff home page",
                 "GET",
                 "/staff/",
+                connections=2,
                 requests=100,
                 seconds=10,
                 p95_ms=350,
@@ -73,7 +74,7 @@ def test_report_tabulates_each_target_against_the_baseline():
     # Not interleaved: the baseline is the mean of its two runs, (200 + 100) / 2 = 150 req/s.
     assert "| Baseline (2 runs: 100 to 200) | `GET /bench/baseline/` | 150 |" in text
     assert "| Today page | `GET /today/` | 90 | 12.3 | 40.0 | 61.0 | 0 | 150 | 60% |" in text
-    staff_row = "| Staff home page | `GET /staff/` | 10 | 0.0 | 350.0 | 0.0 |"
+    staff_row = "| Staff home page | `GET /staff/` (2 connections) | 10 | 0.0 | 350.0 | 0.0 |"
     assert f"{staff_row} 3 (2 wrong status, 1 socket) | 150 | 7% |" in text
     assert "| CPU | Test CPU |" in text
     assert "```sh\nmake bench\n```" in text
