@@ -83,20 +83,29 @@ def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m clinic.benchmark", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m clinic.benchmark",
+        description="Measure Limber under load against a baseline; write docs/benchmarks.md.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
     add = parser.add_argument
     add("--patients", type=int, default=1000, help="patients in the scale clinic")
     add("--days", type=int, default=90, help="days of history")
     add("--duration", type=int, default=12, help="seconds of load per target")
     add("--warmup", type=int, default=3, help="seconds of load per target before measuring")
     add("--connections", type=int, default=10, help="wrk's open connections")
-    add("--wrk-threads", type=int, default=1)
+    add("--wrk-threads", type=int, default=1, help="wrk's threads")
     add("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
     add("--threads", type=int, default=1, help="threads per gunicorn worker")
-    add("--pool-max", type=int, default=int(os.environ.get("DATABASE_POOL_MAX", 10)))
+    add(
+        "--pool-max",
+        type=int,
+        default=int(os.environ.get("DATABASE_POOL_MAX", 10)),
+        help="DATABASE_POOL_MAX: the psycopg pool's size per worker process",
+    )
     add("--clients", type=int, default=50, help="signed-in patients the requests go round")
     add("--runs", type=int, default=5, help="timed runs of each comparison")
-    add("--output", type=Path, default=BASE_DIR / "docs" / "benchmarks.md")
+    add("--output", type=Path, default=BASE_DIR / "docs" / "benchmarks.md", help="the report")
     return parser.parse_args(argv)
 
 
