@@ -95,8 +95,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--warmup", type=int, default=3, help="seconds of load per target before measuring")
     add("--connections", type=int, default=10, help="wrk's open connections")
     add("--wrk-threads", type=int, default=1, help="wrk's threads")
-    add("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn workers")
-    add("--threads", type=int, default=1, help="threads per gunicorn worker")
+    # One process per core with four threads each beat gunicorn's usual 2 × cores + 1 sync
+    # workers here on both requests/s and CPU per request (see clinic/benchmark/notes.md).
+    add("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers")
+    add("--threads", type=int, default=4, help="threads per gunicorn worker (gthread if > 1)")
     add(
         "--pool-max",
         type=int,
