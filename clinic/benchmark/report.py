@@ -371,7 +371,10 @@ def render(run: BenchRun) -> str:
         "Each computation is timed in the benchmark process against the scale clinic, with no "
         "load running; the median of its runs counts.",
         "",
-        *_table(["computation", "fast", "naive", "speedup", "same answer"], comparison_rows(run)),
+        *_table(
+            ["computation", "fast", "naive", "speedup", "runs", "same answer"],
+            comparison_rows(run),
+        ),
         "",
         "## PostgreSQL connections during load",
         "",

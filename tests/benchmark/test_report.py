@@ -1,6 +1,7 @@
 """The benchmark's pieces that run without load: the report, the requests it prepares, the
 sign-ins it makes and its timing hook."""
 
+import itertools
 import os
 
 import pytest
@@ -143,6 +144,7 @@ def test_report_flags_a_slow_speedup():
     slow = ComparisonResult("Staff home page (server time)", 100.0, 400.0, 5, 1001, 5, False)
     text = render(sample_run(comparisons=[slow]))
     assert "4.0x faster than naive | MISSED: needs 10x, 40% |" in text
+    assert "| computation | fast | naive | speedup | runs | same answer |" in text
     assert "| 100.0 ms (5 queries) | 400.0 ms (1,001 queries) | 4.0x | 5 | NO: the two" in text
 
 
@@ -224,3 +226,15 @@ def test_cpu_readings_find_a_process_and_its_children():
     assert os.getpid() in run.children(os.getppid())
     assert run.cpu_seconds(2**22 + 1) is None
     assert run.cpu_used({1: 1.0, 2: 5.0}, {1: 1.5, 3: 9.0}) == pytest.approx(0.5)
+
+
+def test_report_tables_have_as_many_cells_as_headers():
+    lines = render(sample_run()).splitlines()
+    tables = 0
+    for number, line in enumerate(lines):
+        if line.startswith("|") and lines[number + 1].startswith("| ---"):
+            tables += 1
+            width = line.count(" | ")
+            for row in itertools.takewhile(lambda text: text.startswith("|"), lines[number:]):
+                assert row.count(" | ") == width, row
+    assert tables == 6
