@@ -25,6 +25,7 @@ class LoadResult:
     socket_errors: int = 0  # connect, read, write and timeout errors
     failure: str = ""  # why it was not driven at all
     connections: int | None = None  # wrk's, when the target sets its own
+    runs: int = 1  # more when rounds were merged into this one
     max_connections: int = 0  # PostgreSQL connections to the bench database, sampled
     max_active: int = 0  # of which running a query
     # CPU time per request of gunicorn's workers and of PostgreSQL's backends: unlike
@@ -43,6 +44,40 @@ class LoadResult:
     @property
     def errors(self) -> int:
         return self.unexpected + self.socket_errors
+
+
+def merge(runs: list[LoadResult]) -> LoadResult:
+    """One target's runs over several rounds as one: requests, time and errors add up,
+    latency percentiles are the median of the rounds', CPU per request is over all requests
+    and connections are the most seen."""
+    measured = [run for run in runs if not run.failure]
+    if len(runs) == 1 or not measured:
+        return runs[0]
+    requests = sum(run.requests for run in measured)
+
+    def per_request(value: Callable[[LoadResult], float]) -> float:
+        return sum(value(run) * run.requests for run in measured) / requests if requests else 0.0
+
+    return LoadResult(
+        name=runs[0].name,
+        method=runs[0].method,
+        path=runs[0].path,
+        connections=runs[0].connections,
+        requests=requests,
+        seconds=sum(run.seconds for run in measured),
+        p50_ms=statistics.median(run.p50_ms for run in measured),
+        p95_ms=statistics.median(run.p95_ms for run in measured),
+        p99_ms=statistics.median(run.p99_ms for run in measured),
+        unexpected=sum(run.unexpected for run in measured),
+        socket_errors=sum(run.socket_errors for run in measured),
+        max_connections=max(run.max_connections for run in measured),
+        max_active=max(run.max_active for run in measured),
+        app_cpu_ms=per_request(lambda run: run.app_cpu_ms),
+        db_cpu_ms=None
+        if any(run.db_cpu_ms is None for run in measured)
+        else per_request(lambda run: run.db_cpu_ms),
+        runs=len(measured),
+    )
 
 
 @dataclass
@@ -145,7 +180,8 @@ def load_rows(run: BenchRun) -> list[list[str]]:
         first = baselines[0]
         rows.append(
             [
-                f"{first.name} ({len(baselines)} runs: {min(speeds):,.0f} to {max(speeds):,.0f})",
+                f"{first.name} ({sum(r.runs for r in baselines)} runs: "
+                f"{min(speeds):,.0f} to {max(speeds):,.0f})",
                 f"`{first.method} {first.path}`",
                 f"{run.baseline_rps:,.0f}",
                 f"{statistics.median(r.p50_ms for r in baselines):.1f}",
@@ -266,7 +302,7 @@ def cpu_rows(run: BenchRun) -> list[list[str]]:
     if baselines:
         rows.append(
             [
-                f"{baselines[0].name} (mean of {len(baselines)} runs)",
+                f"{baselines[0].name} (mean of {sum(r.runs for r in baselines)} runs)",
                 _cpu(statistics.fmean(r.app_cpu_ms for r in baselines)),
                 _cpu(
                     None
@@ -291,7 +327,7 @@ def connection_rows(run: BenchRun) -> list[list[str]]:
     if baselines:
         rows.append(
             [
-                f"{baselines[0].name} ({len(baselines)} runs)",
+                f"{baselines[0].name} ({sum(r.runs for r in baselines)} runs)",
                 str(max(r.max_connections for r in baselines)),
                 str(max(r.max_active for r in baselines)),
                 str(run.pool_bound),

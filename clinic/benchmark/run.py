@@ -93,6 +93,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--days", type=int, default=90, help="days of history")
     add("--duration", type=int, default=12, help="seconds of load per target")
     add("--warmup", type=int, default=3, help="seconds of load per target before measuring")
+    add("--rounds", type=int, default=1, help="times to go through all the targets")
     add("--connections", type=int, default=10, help="wrk's open connections")
     add("--wrk-threads", type=int, default=1, help="wrk's threads")
     # One process per core with four threads each beat gunicorn's usual 2 × cores + 1 sync
@@ -526,7 +527,8 @@ def main(argv: list[str] | None = None) -> int:
     connections.close_all()
 
     port = free_port()
-    results, baselines = [], []
+    result_rounds = [[] for _ in targets.TARGETS]
+    baseline_rounds = [[] for _ in range(len(targets.TARGETS) + 1)]
     with (
         tempfile.TemporaryDirectory(prefix="limber-bench-") as tmp,
         step(f"Serving on 127.0.0.1:{port} and driving the targets"),
@@ -535,10 +537,20 @@ def main(argv: list[str] | None = None) -> int:
         server = Server(port=port, pid=process.pid, db_url=url, workdir=Path(tmp))
         # Baseline, target, baseline, target, …, baseline: each target is held against the
         # baseline measured right around it, which the noise of a shared machine skews least.
-        for number, target in enumerate(targets.TARGETS):
-            baselines.append(drive(targets.BASELINE, clients, server, options, warm=number == 0))
-            results.append(drive(target, clients, server, options, warm=True))
-        baselines.append(drive(targets.BASELINE, clients, server, options, warm=False))
+        for round_number in range(options.rounds):
+            first = round_number == 0
+            for number, target in enumerate(targets.TARGETS):
+                baseline_rounds[number].append(
+                    drive(targets.BASELINE, clients, server, options, warm=first and number == 0)
+                )
+                result_rounds[number].append(drive(target, clients, server, options, warm=first))
+            baseline_rounds[-1].append(
+                drive(
+                    targets.BASELINE, clients, server, options, warm=first and not targets.TARGETS
+                )
+            )
+    baselines = [report.merge(runs) for runs in baseline_rounds]
+    results = [report.merge(runs) for runs in result_rounds]
 
     worker = "sync" if options.threads == 1 else "gthread"
     run = report.BenchRun(
@@ -550,6 +562,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"--patients={options.patients}",
                 f"--days={options.days}",
                 f"--duration={options.duration}",
+                f"--rounds={options.rounds}",
                 f"--warmup={options.warmup}",
                 f"--connections={options.connections}",
                 f"--wrk-threads={options.wrk_threads}",
@@ -577,8 +590,9 @@ def main(argv: list[str] | None = None) -> int:
             f"measured per target. Requests go round {len(clients['patient'])} signed-in "
             "patients (each with an open session today); staff targets use the clinic's "
             "physiotherapist or admin.",
-            "Order: the baseline before each target and once more at the end; each target's "
-            "ratio is to the mean of the baseline runs just before and after it. An error is "
+            "Order: the baseline before each target and once more at the end, "
+            f"{options.rounds} time(s) over (rounds add up); each target's ratio is to the "
+            "baseline runs just before and after it. An error is "
             "any answer other than the target's expected status (a redirect to the sign-in "
             "page counts) and any socket error.",
         ],

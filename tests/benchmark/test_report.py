@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from clinic.benchmark import run
-from clinic.benchmark.report import BenchRun, ComparisonResult, LoadResult, judge, render
+from clinic.benchmark.report import BenchRun, ComparisonResult, LoadResult, judge, merge, render
 from clinic.benchmark.targets import (
     GOALS,
     Comparison,
@@ -238,3 +238,42 @@ def test_report_tables_have_as_many_cells_as_headers():
             for row in itertools.takewhile(lambda text: text.startswith("|"), lines[number:]):
                 assert row.count(" | ") == width, row
     assert tables == 6
+
+
+def test_rounds_of_one_target_merge_into_one_result():
+    rounds = [
+        LoadResult(
+            "Today page",
+            "GET",
+            "/t/",
+            requests=100,
+            seconds=10,
+            p95_ms=10,
+            unexpected=1,
+            max_connections=6,
+            app_cpu_ms=2,
+            db_cpu_ms=1,
+        ),
+        LoadResult(
+            "Today page",
+            "GET",
+            "/t/",
+            requests=300,
+            seconds=10,
+            p95_ms=30,
+            socket_errors=2,
+            max_connections=8,
+            app_cpu_ms=4,
+            db_cpu_ms=None,
+        ),
+    ]
+    merged = merge(rounds)
+    assert merged.requests_per_second == 20
+    assert merged.p95_ms == 20
+    assert merged.errors == 3
+    assert merged.max_connections == 8
+    assert merged.app_cpu_ms == pytest.approx(3.5)
+    assert merged.db_cpu_ms is None
+    assert merged.runs == 2
+    failed = LoadResult("Today page", "GET", "/t/", failure="expected 200, got 404")
+    assert merge([failed, failed]) is failed
