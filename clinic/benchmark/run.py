@@ -549,8 +549,11 @@ def main(argv: list[str] | None = None) -> int:
                     targets.BASELINE, clients, server, options, warm=first and not targets.TARGETS
                 )
             )
+        server_log = (server.workdir / "gunicorn.log").read_text()
     baselines = [report.merge(runs) for runs in baseline_rounds]
     results = [report.merge(runs) for runs in result_rounds]
+    if any(r.errors for runs in baseline_rounds + result_rounds for r in runs) and server_log:
+        print(f"Errors under load; gunicorn's log ends with:\n{server_log[-4000:]}")
 
     worker = "sync" if options.threads == 1 else "gthread"
     run = report.BenchRun(
