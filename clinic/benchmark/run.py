@@ -303,6 +303,7 @@ def drive(target, clients, server: Server, options, *, warm: bool):
         result.failure = f"expected {target.expect}, got {status}" + (
             f" to {location}" if location else ""
         )
+        print(f"  {target.name}: not run, {result.failure}")
         return result
     data = server.workdir / "requests.tsv"
     data.write_text("".join("\t".join(line) + "\n" for line in lines))
