@@ -411,6 +411,11 @@ def render(run: BenchRun) -> str:
             ["computation", "fast", "naive", "speedup", "runs", "same answer"],
             comparison_rows(run),
         ),
+        *[
+            f"\n{goal.name}: {PENDING}."
+            for goal in run.goals
+            if goal.min_speedup is not None and goal.name not in {c.name for c in run.comparisons}
+        ],
         "",
         "## PostgreSQL connections during load",
         "",
