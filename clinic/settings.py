@@ -232,6 +232,10 @@ if not DEBUG:
     if envbool("SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Only `make bench` turns this on: it adds the baseline view that every page is measured
+# against (clinic/benchmark/). Never set in production.
+BENCHMARK_BASELINE = envbool("BENCHMARK_BASELINE")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

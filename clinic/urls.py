@@ -7,6 +7,7 @@ from django.urls import include, path
 from patients import export_views
 
 from . import audit_views, views
+from .benchmark import views as benchmark_views
 from .signin import SignInView
 
 handler400 = "clinic.security_views.bad_request"
@@ -34,3 +35,8 @@ urlpatterns = [
 ]
 # Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+if settings.BENCHMARK_BASELINE:
+    # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
+    urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
