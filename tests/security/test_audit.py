@@ -1,6 +1,7 @@
 """The audit trail: one row per patient-data request, no clinical text, append-only."""
 
 import datetime
+import uuid
 
 import pytest
 from django.db import connection
@@ -10,6 +11,7 @@ from django.utils import timezone
 
 from clinic.audit import audit_record, is_audited_view
 from clinic.models import AuditEvent, AuditTrailIsAppendOnly
+from patients.services import session_start
 from tests import factories
 
 from .urlwalk import all_routes, filled_urls
@@ -156,17 +158,28 @@ def test_patient_data_url_writes_exactly_one_audit_row_without_clinical_text(rou
     assert succeeded or refused_to_operator, f"no role could open {route.label}"
 
 
-def _open_session(world):
-    """Today's open session of the world's plan, every step done: ready to finish."""
-    from patients.services import session_start
-
+def _open_session(world, *, every_step_done: bool = False):
+    """Today's open session of the world's plan (every step done: ready to finish)."""
     session = session_start(assignment=world["assignment"])
-    factories.record_every_step(session)
+    if every_step_done:
+        factories.record_every_step(session)
     return session
 
 
 def _first_step(world):
     return world["assignment"].routine.steps.order_by("position").first()
+
+
+def _first_unit(world) -> dict:
+    """Done: the first side of the first set of the first step, as the player posts it."""
+    step = _first_step(world)
+    return {
+        "client_id": str(uuid.uuid4()),
+        "step": step.pk,
+        "set_number": 1,
+        "side": step.side_names[0],
+        "status": "done",
+    }
 
 
 def _schedule(**extra):
@@ -183,41 +196,29 @@ WRITES = {
     ),
     "patients:session_complete": (
         "patient",
-        lambda w: (
-            "patients:session_complete",
-            [session_start_for(w).pk],
-            {
-                "client_id": "5f1c1f3e-3b1a-4f57-9d6e-8f7f0b1d2c3a",
-                "step": _first_step(w).pk,
-                "set_number": 1,
-                "side": _first_step(w).side_names[0],
-                "status": "done",
-            },
-            "change",
-        ),
+        lambda w: ("patients:session_complete", [_open_session(w).pk], _first_unit(w), "change"),
     ),
     "patients:session_finish": (
         "patient",
-        lambda w: ("patients:session_finish", [_open_session(w).pk], {"pain": 2}, "change"),
-    ),
-    "api:session-completions": (
-        "patient",
         lambda w: (
-            "api:session-completions",
-            [session_start_for(w).pk],
-            {
-                "client_id": "0b8f8a4e-7c0d-4a51-a7b4-4f0c9e2d1a6b",
-                "step": _first_step(w).pk,
-                "set_number": 1,
-                "side": _first_step(w).side_names[0],
-                "status": "done",
-            },
+            "patients:session_finish",
+            [_open_session(w, every_step_done=True).pk],
+            {"pain": 2},
             "change",
         ),
     ),
+    "api:session-completions": (
+        "patient",
+        lambda w: ("api:session-completions", [_open_session(w).pk], _first_unit(w), "change"),
+    ),
     "api:session-finish": (
         "patient",
-        lambda w: ("api:session-finish", [_open_session(w).pk], {"pain": 2}, "change"),
+        lambda w: (
+            "api:session-finish",
+            [_open_session(w, every_step_done=True).pk],
+            {"pain": 2},
+            "change",
+        ),
     ),
     "account:plan_change_seen": (
         "patient",
@@ -346,12 +347,6 @@ WRITES = {
         lambda w: ("routines:template", [w["assignment"].routine_id], {}, "view"),
     ),
 }
-
-
-def session_start_for(world):
-    from patients.services import session_start
-
-    return session_start(assignment=world["assignment"])
 
 
 @pytest.mark.parametrize("name", sorted(WRITES))
