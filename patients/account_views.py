@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from clinic.audit import audit_patient, audits_patient
+
 from .forms import InviteAcceptForm
 from .models import Assignment
 from .staff_selectors import invitation_for_token
@@ -20,6 +22,7 @@ DEVICE_SESSION_AGE = datetime.timedelta(days=180)
 
 
 @never_cache
+@audits_patient()
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_for_token(token)
     problem = invitation_problem(invitation)
@@ -27,6 +30,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
         status = 404 if invitation is None else 410
         return render(request, "invite/problem.html", {"problem": problem}, status=status)
     patient = invitation.patient
+    audit_patient(request, patient)
     form = InviteAcceptForm(request.POST or None, patient=patient)
     context = {"form": form, "patient": patient}
     if request.method != "POST":
@@ -50,14 +54,16 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 @require_POST
 def plan_change_seen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """The patient has read what changed in their plan: hide the notice."""
     assignment = get_object_or_404(
-        Assignment,
+        Assignment.objects.select_related("patient"),
         id=assignment_id,
         patient__user=request.user,
         patient__archived_at__isnull=True,
     )
+    audit_patient(request, assignment.patient)
     assignment_change_seen(assignment=assignment)
     return redirect("home")

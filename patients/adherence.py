@@ -330,6 +330,13 @@ def patient_adherence(
     )
 
 
+def patient_streak(*, patient: Patient) -> int:
+    """The patient's streak as the staff see it (`Record.streak`), in four queries."""
+    today = patient.clinic.today()
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
+    return _records(Patient.objects.filter(pk=patient.pk), start, today)[patient.pk].streak
+
+
 @dataclass
 class Reason:
     code: str
@@ -421,6 +428,25 @@ def _latest_reviews(patients: QuerySet[Patient]) -> dict[int, AttentionReview]:
         .filter(recent=1)
     )
     return {review.patient_id: review for review in reviews}
+
+
+def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
+    """Those of `patients` (all of `clinic`) with a reason for attention now: the staff
+    home page's rule (`attention_reasons`, the clinic's thresholds, reviews respected).
+
+    A fixed number of queries (five) whatever the number of patients; the result is still
+    a queryset, to filter, annotate and page further.
+    """
+    today = clinic.today()
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
+    records = _records(patients, start, today)
+    reviews = _latest_reviews(patients)
+    flagged = [
+        patient_id
+        for patient_id, record in records.items()
+        if attention_reasons(record, clinic, reviews.get(patient_id))
+    ]
+    return patients.filter(pk__in=flagged)
 
 
 def clinic_overview(

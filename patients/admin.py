@@ -163,7 +163,7 @@ class CompletionAdmin(AuditedAdminMixin, ReadOnlyMixin, ClinicScopedAdmin):
 
 
 @admin.register(AttentionReview)
-class AttentionReviewAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+class AttentionReviewAdmin(AuditedAdminMixin, ReadOnlyMixin, ClinicScopedAdmin):
     clinic_lookup = "patient__clinic"
     list_display = ["patient", "reasons", "reviewed_by", "reviewed_at"]
     list_select_related = ["patient", "reviewed_by"]

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.audit import AuditedAPIMixin, audit_patient
 from routines.models import RoutineStep
 
 from .forms import PAIN_MESSAGE
@@ -80,8 +81,8 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """/sessions/<id>/ to read; /completions/ and /finish/ to record."""
+class SessionViewSet(AuditedAPIMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """/sessions/<id>/ to read; /completions/ and /finish/ to record. Each call is audited."""
 
     serializer_class = SessionSerializer
 
@@ -89,6 +90,11 @@ class SessionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         return Session.objects.select_related(
             "patient__clinic", "assignment__routine", "assignment__patient__clinic"
         ).filter(patient__user=self.request.user, patient__archived_at__isnull=True)
+
+    def get_object(self) -> Session:
+        session = super().get_object()
+        audit_patient(self.request, session.patient)
+        return session
 
     @action(detail=True, methods=["post"])
     def completions(self, request: Request, pk: str) -> Response:

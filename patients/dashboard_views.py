@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
+from clinic.audit import audit_patient, audits_patient
 from clinic.models import StaffMember
 
 from .adherence import PatientOverview, clinic_overview, patient_adherence
@@ -59,7 +60,9 @@ def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
     """A patient of the staff member's own clinic, or 404."""
     member = _get_staff_member(request)
     patients = Patient.objects.select_related("clinic", "physiotherapist__user")
-    return get_object_or_404(patients, pk=patient_id, clinic_id=member.clinic_id)
+    patient = get_object_or_404(patients, pk=patient_id, clinic_id=member.clinic_id)
+    audit_patient(request, patient)
+    return patient
 
 
 class DashboardFilterForm(forms.Form):
@@ -99,8 +102,10 @@ def _overview_for(request: HttpRequest, member: StaffMember):
 
 
 @login_required
+@audits_patient("list")
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = _get_staff_member(request)
+    audit_patient(request, None)
     form, rows = _overview_for(request, member)
     if rows is None:
         return render(request, "staff/dashboard.html", {"form": form, "member": member}, status=400)
@@ -162,8 +167,10 @@ def _percent(value: int | None):
 
 
 @login_required
+@audits_patient("export")
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     member = _get_staff_member(request)
+    audit_patient(request, None)
     form, rows = _overview_for(request, member)
     if rows is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
@@ -215,6 +222,7 @@ class ReviewForm(forms.Form):
 
 
 @login_required
+@audits_patient()
 @require_POST
 def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Mark a patient's alert as looked at, for the data the staff member saw."""
@@ -302,6 +310,7 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
 
 
 @login_required
+@audits_patient()
 def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     today = patient.clinic.today()
@@ -361,6 +370,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @login_required
+@audits_patient("export")
 def progress_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     sessions = (

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from routines.models import RoutineStep
 
+from .adherence import patient_streak
 from .models import Assignment, Completion, Patient, Session
 from .schedule import assignment_state, sessions_due_on
 
@@ -111,16 +112,13 @@ class Progress:
         return sum(due for _, due, _ in self.week)
 
 
-STREAK_DAYS_MAX = 366
-
-
 def patient_progress(*, patient: Patient) -> Progress:
-    """The streak (scheduled days in a row with a finished session, counting back from today;
+    """The streak (the adherence rule: scheduled days in a row fully done, back from today;
     today only counts once done) and this week's sessions, Monday to Sunday."""
     today = patient.clinic.today()
-    since = today - datetime.timedelta(days=STREAK_DAYS_MAX)
+    monday = today - datetime.timedelta(days=today.weekday())
     finished = Counter(
-        patient.sessions.filter(finished_at__isnull=False, local_date__gte=since).values_list(
+        patient.sessions.filter(finished_at__isnull=False, local_date__gte=monday).values_list(
             "local_date", flat=True
         )
     )
@@ -129,16 +127,7 @@ def patient_progress(*, patient: Patient) -> Progress:
     def due_on(day: datetime.date) -> int:
         return sum(sessions_due_on(assignment, day) for assignment in assignments)
 
-    streak = 0
-    for back in range(STREAK_DAYS_MAX):
-        day = today - datetime.timedelta(days=back)
-        if not due_on(day):
-            continue
-        if finished[day]:
-            streak += 1
-        elif day != today:
-            break
-    monday = today - datetime.timedelta(days=today.weekday())
+    streak = patient_streak(patient=patient)
     week = [
         (day, due_on(day), finished[day])
         for day in (monday + datetime.timedelta(days=n) for n in range(7))

@@ -7,10 +7,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clinic.models import Clinic, StaffMember
 
+from .adherence import patients_needing_attention
 from .models import Assignment, AssignmentPause, Invitation, Patient, Session
-
-ATTENTION_PAIN_DAYS = 14
-ATTENTION_QUIET_DAYS = 7
 
 
 def token_hash(token: str) -> str:
@@ -21,26 +19,6 @@ def running_assignments_q(today: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}starts_on__lte": today}) & (
         Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": today})
     )
-
-
-def patients_needing_attention(patients: QuerySet[Patient], *, today: datetime.date):
-    """The roster's "needs attention" filter.
-
-    The one place that decides it, so the adherence review can refine the rule: for now a
-    patient needs attention after a session flagged for pain in the last 14 days, or when a
-    plan is running and nothing was done in the last 7 days.
-    """
-    flagged = Session.objects.filter(
-        patient=OuterRef("pk"),
-        flagged=True,
-        local_date__gte=today - datetime.timedelta(days=ATTENTION_PAIN_DAYS),
-    )
-    running = Assignment.objects.filter(running_assignments_q(today), patient=OuterRef("pk"))
-    recent = Session.objects.filter(
-        patient=OuterRef("pk"),
-        local_date__gte=today - datetime.timedelta(days=ATTENTION_QUIET_DAYS),
-    )
-    return patients.filter(Exists(flagged) | (Exists(running) & ~Exists(recent)))
 
 
 def roster(
@@ -64,7 +42,7 @@ def roster(
     if physiotherapist is not None:
         patients = patients.filter(physiotherapist=physiotherapist)
     if needs_attention:
-        patients = patients_needing_attention(patients, today=today)
+        patients = patients_needing_attention(patients, clinic=clinic)
     last_session = Session.objects.filter(patient=OuterRef("pk")).order_by("-local_date")
     running = Assignment.objects.filter(running_assignments_q(today), patient=OuterRef("pk"))
     return patients.select_related("physiotherapist__user", "user").annotate(

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clinic.audit import audit_action, audit_patient, audits_patient
 from clinic.decorators import staff_required
 from routines.models import Routine
 from routines.selectors import routines_for_clinic
@@ -26,12 +27,18 @@ PAGE_SIZE = 50
 def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
     """One of the staff member's clinic's patients, or 404."""
     patients = Patient.objects.select_related("clinic", "user")
-    return get_object_or_404(patients, id=patient_id, clinic=request.staff.clinic)
+    patient = get_object_or_404(patients, id=patient_id, clinic=request.staff.clinic)
+    audit_patient(request, patient)
+    return patient
 
 
 def _get_assignment_for_staff(request: HttpRequest, assignment_id: int) -> Assignment:
     assignments = Assignment.objects.select_related("patient__clinic", "routine")
-    return get_object_or_404(assignments, id=assignment_id, patient__clinic=request.staff.clinic)
+    assignment = get_object_or_404(
+        assignments, id=assignment_id, patient__clinic=request.staff.clinic
+    )
+    audit_patient(request, assignment.patient)
+    return assignment
 
 
 def _get_assignable_routine_for_staff(request: HttpRequest, routine_id: int) -> Routine:
@@ -43,7 +50,9 @@ def _back_to_patient(patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient("list")
 def patient_list(request: HttpRequest) -> HttpResponse:
+    audit_patient(request, None)
     staff = clinic_staff(clinic=request.staff.clinic)
     form = RosterFilterForm(request.GET, staff=staff)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -56,13 +65,18 @@ def patient_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 def patient_create(request: HttpRequest) -> HttpResponse:
+    # The empty form names no patient yet (as the admin's add form); a saved one names its own.
+    audit_patient(request, None)
     staff = clinic_staff(clinic=request.staff.clinic)
     initial = {"physiotherapist": request.staff}
     form = PatientForm(request.POST or None, staff=staff, initial=initial)
     if request.method == "POST":
         if form.is_valid():
             patient = services.patient_create(clinic=request.staff.clinic, **form.cleaned_data)
+            audit_patient(request, patient)
+            audit_action(request, "create")
             messages.success(request, _("Patient added. Next: assign a routine and invite them."))
             return _back_to_patient(patient.id)
         return render(request, "staff/patient_form.html", {"form": form}, status=400)
@@ -70,10 +84,12 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_staff_page(patient_id, clinic=request.staff.clinic)
     if patient is None:
         raise Http404
+    audit_patient(request, patient)
     today = patient.clinic.today()
     for assignment in patient.all_assignments:
         assignment.is_paused = bool(assignment.open_pauses)
@@ -94,6 +110,7 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 def patient_update(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     staff = clinic_staff(clinic=request.staff.clinic)
@@ -109,6 +126,7 @@ def patient_update(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def patient_archive(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
@@ -118,6 +136,7 @@ def patient_archive(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
@@ -127,6 +146,7 @@ def patient_restore(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Issue an invitation and show it once: the token is not stored, only its hash."""
@@ -147,6 +167,7 @@ def patient_invite(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def patient_revoke_access(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
@@ -157,13 +178,17 @@ def patient_revoke_access(request: HttpRequest, patient_id: int) -> HttpResponse
 
 def _assign(request: HttpRequest, form: AssignForm, *, patient=None, routine=None):
     context = {"form": form, "patient": patient, "routine": routine}
+    # From a routine, the form lists the clinic's patients until one is chosen.
+    audit_patient(request, patient)
     if request.method != "POST":
         return render(request, "staff/assign.html", context)
     if not form.is_valid():
         return render(request, "staff/assign.html", context, status=400)
     patient = patient or form.cleaned_data["patient"]
+    audit_patient(request, patient)
     routine = routine or form.cleaned_data["routine"]
     assignment_create(patient=patient, routine=routine, created_by=request.user, **form.schedule())
+    audit_action(request, "create")
     messages.success(
         request,
         _("%(patient)s now has their own copy of %(routine)s.")
@@ -177,6 +202,7 @@ def _assign_initial(request: HttpRequest) -> dict:
 
 
 @staff_required
+@audits_patient()
 def assign_to_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     if patient.archived_at is not None:
@@ -187,6 +213,7 @@ def assign_to_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 def assign_routine(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_assignable_routine_for_staff(request, routine_id)
     patients = Patient.objects.filter(clinic=request.staff.clinic, archived_at__isnull=True)
@@ -195,6 +222,7 @@ def assign_routine(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 def assignment_schedule(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = _get_assignment_for_staff(request, assignment_id)
     form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(assignment))
@@ -220,6 +248,7 @@ def _assignment_action(request: HttpRequest, assignment_id: int, action, done: s
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def assignment_pause(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return _assignment_action(
@@ -228,6 +257,7 @@ def assignment_pause(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def assignment_resume(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return _assignment_action(
@@ -236,6 +266,7 @@ def assignment_resume(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
     return _assignment_action(request, assignment_id, services.assignment_end, _("Plan ended."))

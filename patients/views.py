@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
+from clinic.audit import audit_patient, audits_patient
 
 from .forms import CompletionForm, FinishForm
 from .models import PAIN_MAX, Assignment, Completion, Patient, Session
@@ -36,6 +37,7 @@ def _get_patient_for_user(request: HttpRequest) -> Patient:
     patient = patient_of_user(request.user)
     if patient is None:
         raise Http404
+    audit_patient(request, patient)
     return patient
 
 
@@ -44,9 +46,11 @@ def _get_session_for_patient(request: HttpRequest, session_id: int) -> Session:
     sessions = Session.objects.select_related(
         "patient__clinic", "assignment__routine", "assignment__patient__clinic"
     )
-    return get_object_or_404(
+    session = get_object_or_404(
         sessions, id=session_id, patient__user=request.user, patient__archived_at__isnull=True
     )
+    audit_patient(request, session.patient)
+    return session
 
 
 def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
@@ -55,10 +59,13 @@ def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
     if member is None:
         raise Http404
     sessions = Session.objects.select_related("patient__clinic", "assignment__routine")
-    return get_object_or_404(sessions, id=session_id, patient__clinic_id=member.clinic_id)
+    session = get_object_or_404(sessions, id=session_id, patient__clinic_id=member.clinic_id)
+    audit_patient(request, session.patient)
+    return session
 
 
 @login_required
+@audits_patient()
 def today(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = patient_today(patient=patient)
@@ -70,6 +77,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 def plan(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = list(patient_plan(patient=patient))
@@ -81,6 +89,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 def history(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     page = Paginator(patient_session_history(patient=patient), HISTORY_PAGE_SIZE).get_page(
@@ -90,6 +99,7 @@ def history(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 @require_POST
 def start(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """Start today's session of a plan, or continue the one already open today."""
@@ -167,6 +177,7 @@ def _render_summary(request: HttpRequest, session: Session) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The player while a session runs; what was done, the streak and the week once finished."""
     session = _get_session_for_patient(request, session_id)
@@ -176,6 +187,7 @@ def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 @require_POST
 def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
     """Done or Skip without JavaScript: the same service the JSON API calls."""
@@ -196,6 +208,7 @@ def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 @login_required
+@audits_patient()
 @require_POST
 def session_finish_view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _get_session_for_patient(request, session_id)
@@ -223,6 +236,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 @login_required
+@audits_patient()
 def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     """Staff of the patient's clinic read a session as it was recorded; nobody else can."""
     session = _get_session_for_staff(request, session_id)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from clinic.audit import audit_patient, audits_patient
 from clinic.decorators import staff_required
 
 from . import services
@@ -33,10 +34,17 @@ def _get_own_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exerc
 
 
 def _get_routine_for_staff(request: HttpRequest, routine_id: int) -> Routine:
-    """The clinic's routine or a built-in template, with its steps; anything else is 404."""
+    """The clinic's routine or a built-in template, with its steps; anything else is 404.
+
+    A patient's own copy (their plan) is patient data: the request is audited as theirs.
+    Templates and drafts belong to no patient and record nothing.
+    """
     routine = routine_for_builder(routine_id, clinic=request.staff.clinic)
     if routine is None:
         raise Http404
+    assignment = next(iter(routine.patient_assignments), None)
+    if assignment is not None:
+        audit_patient(request, assignment.patient)
     return routine
 
 
@@ -157,12 +165,14 @@ def _steps_changed(request: HttpRequest, routine_id: int, anchor: str = "steps")
 
 
 @staff_required
+@audits_patient()
 def routine_builder(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return _render_builder(request, routine)
 
 
 @staff_required
+@audits_patient()
 def step_search(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
     if not request.htmx:
@@ -173,6 +183,7 @@ def step_search(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def routine_update(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
@@ -186,6 +197,7 @@ def routine_update(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def step_add(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
@@ -198,6 +210,7 @@ def step_add(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def step_update(request: HttpRequest, routine_id: int, step_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
@@ -221,6 +234,7 @@ def step_update(request: HttpRequest, routine_id: int, step_id: int) -> HttpResp
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def step_move(request: HttpRequest, routine_id: int, step_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
@@ -234,6 +248,7 @@ def step_move(request: HttpRequest, routine_id: int, step_id: int) -> HttpRespon
 
 
 @staff_required
+@audits_patient()
 @require_POST
 def step_remove(request: HttpRequest, routine_id: int, step_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
@@ -245,6 +260,7 @@ def step_remove(request: HttpRequest, routine_id: int, step_id: int) -> HttpResp
 
 
 @staff_required
+@audits_patient("view")  # copying a patient's plan reads it
 @require_POST
 def routine_duplicate(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
@@ -260,6 +276,7 @@ def routine_duplicate(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 
 @staff_required
+@audits_patient("view")  # copying a patient's plan reads it
 @require_POST
 def routine_save_as_template(request: HttpRequest, routine_id: int) -> HttpResponse:
     """A new clinic template with this routine's steps; the routine itself is left as it is."""
@@ -276,12 +293,14 @@ def routine_save_as_template(request: HttpRequest, routine_id: int) -> HttpRespo
 
 
 @staff_required
+@audits_patient()
 def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return render(request, "routines/preview.html", {"routine": routine})
 
 
 @staff_required
+@audits_patient()
 def routine_handout(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     sign_in_url = request.build_absolute_uri(reverse("login"))

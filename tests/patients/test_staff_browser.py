@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from clinic.models import StaffMember
 from patients.models import Assignment
@@ -15,6 +16,8 @@ PATIENT_PASSWORD = "knees-to-chest-daily"
 
 
 def add_step(page, query: str, name: str) -> None:
+    # htmx listens for typing once the page has loaded; typing earlier is never searched.
+    page.wait_for_load_state()
     page.get_by_label("Search the library").fill(query)
     page.get_by_role("button", name=f"Add {name}").click()
     page.locator("#steps").get_by_role("heading", name=name).wait_for()
@@ -55,9 +58,8 @@ def test_new_physiotherapist_builds_assigns_and_invites(browser, live_server, pa
     # Reorder by keyboard: focus "move up" and press Enter.
     page.get_by_role("button", name="Move Supine lumbar rotation up").focus()
     page.keyboard.press("Enter")
-    page.wait_for_function(
-        "document.querySelectorAll('#steps .step-title')[1].textContent.includes('Supine')"
-    )
+    # Wait through a locator: a string predicate would be eval()ed, which the CSP forbids.
+    expect(page.locator("#steps .step-title").nth(1)).to_contain_text("Supine")
     assert step_names(page) == ["Knees to chest", "Supine lumbar rotation", "Child's pose"]
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     if os.environ.get("SCREENSHOTS"):

@@ -61,7 +61,7 @@ def test_roster_needs_attention_shows_pain_and_silence(client, therapist, clinic
     sore = factories.make_patient(clinic, therapist, first_name="Sore")
     factories.make_finished_session(factories.make_assignment(sore), pain=8)
     keen = factories.make_patient(clinic, therapist, first_name="Keen")
-    factories.make_finished_session(factories.make_assignment(keen))
+    factories.make_finished_session(factories.make_assignment(keen, starts_on=clinic.today()))
     client.force_login(therapist.user)
     page = client.get(reverse("staff:patient_list"), {"needs_attention": "on"}).content.decode()
     assert "Quiet" in page
@@ -77,10 +77,17 @@ def test_roster_with_500_patients_runs_a_fixed_number_of_queries(
         for n in range(500)
     )
     client.force_login(therapist.user)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):  # 7 and the audit row
         response = client.get(reverse("staff:patient_list"), {"needs_attention": ""})
     assert response.status_code == 200
-    with django_assert_max_num_queries(7):
+    # The dashboard's rule reads every patient's plans, pauses, sessions, pains and reviews
+    # once each, however many patients there are.
+    for patient in Patient.objects.filter(clinic=clinic)[:100]:
+        factories.make_assignment(patient)
+    with django_assert_max_num_queries(13):  # 8 and the rule's five
+        response = client.get(reverse("staff:patient_list"), {"needs_attention": "on"})
+    assert response.context["page"].paginator.count == 100
+    with django_assert_max_num_queries(8):
         client.get(reverse("staff:patient_list"), {"page": "10", "q": "P"})
 
 
@@ -187,6 +194,25 @@ def test_patient_page_query_count_does_not_grow_with_plans(
     for _ in range(20):
         factories.make_assignment(patient)
     client.force_login(therapist.user)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):  # 8 and the audit row
         response = client.get(reverse("staff:patient_detail", args=[patient.id]))
     assert response.content.decode().count("Edit schedule") == 20
+
+
+def test_roster_needs_attention_follows_the_dashboard_rule(client, therapist, clinic):
+    """The clinic's own thresholds, and a reviewed alert stays quiet on both pages."""
+    sore = factories.make_patient(clinic, therapist, first_name="Sore")
+    assignment = factories.make_assignment(sore, starts_on=clinic.today())
+    session = factories.make_finished_session(assignment, pain=5)
+    client.force_login(therapist.user)
+
+    def flagged() -> list:
+        response = client.get(reverse("staff:patient_list"), {"needs_attention": "on"})
+        return list(response.context["page"].object_list)
+
+    assert flagged() == []
+    clinic.attention_pain = 5
+    clinic.save()
+    assert flagged() == [sore]
+    client.post(reverse("dashboard:review", args=[sore.id]), {"last_session": session.id})
+    assert flagged() == []

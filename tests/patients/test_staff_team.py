@@ -105,4 +105,6 @@ def test_staff_navigation_shows_staff_link_to_admins_only(client, clinic_admin, 
     assert reverse("routines:exercise_list") in page
     assert reverse("team:staff_list") not in page
     client.force_login(patient.user)
-    assert reverse("staff:patient_list") not in client.get(reverse("home")).content.decode()
+    assert (
+        reverse("staff:patient_list") not in client.get(reverse("patients:today")).content.decode()
+    )

@@ -1,13 +1,18 @@
 """A small clinic with clinical content worth protecting, for the security tests."""
 
-import uuid
-
 import pytest
-from django.utils import timezone
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import Assignment, Completion, Invitation, Patient, Session
-from patients.services import completion_record, session_finish, session_start
+from patients.models import (
+    Assignment,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    Session,
+)
+from patients.services import attention_review_record, session_finish, session_start
+from patients.staff_services import invitation_create
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 
@@ -20,9 +25,7 @@ STEP_NOTE = "Keep the operated knee straight"
 def record_session(assignment: Assignment, *, pain: int = 9, note: str = NOTE) -> Session:
     """A finished session with every step done, and the patient's report."""
     session = session_start(assignment=assignment)
-    for step in assignment.routine.steps.select_related("exercise"):
-        for side in step.side_names:
-            completion_record(session=session, step=step, client_id=uuid.uuid4(), side=side)
+    factories.record_every_step(session)
     return session_finish(session=session, pain=pain, note=note, effort="hard")
 
 
@@ -34,11 +37,11 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
     session = record_session(assignment)
     other_session = record_session(factories.make_assignment(other_patient), note="Bob's knee")
     record_session(factories.make_assignment(other_clinic_patient), note="Carol's shoulder")
-    invitation = Invitation.objects.create(
-        patient=patient,
-        token_hash=uuid.uuid4().hex * 2,
-        expires_at=timezone.now() + timezone.timedelta(days=7),
+    invitation, token = invitation_create(patient=patient, created_by=therapist.user)
+    review = attention_review_record(
+        patient=patient, reviewed_by=therapist.user, reasons=["pain_high"], last_session=session
     )
+    template = factories.make_routine(patient.clinic, is_template=True)
     return {
         "patient": patient,
         "assignment": assignment,
@@ -58,10 +61,17 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             User: patient.user,
             StaffMember: therapist,
             Clinic: patient.clinic,
+            AttentionReview: review,
             AuditEvent: AuditEvent.objects.create(
                 clinic=patient.clinic, patient=patient, action="view"
             ),
+            # The invitation link's token (only its hash is stored).
+            "token": token,
         },
+        # Pages that take another object of a model than `prefer` gives: assigning starts
+        # from a template (a patient's own copy is never assigned again).
+        "prefer_for": {"staff:assign_routine": {Routine: template}},
+        "template": template,
     }
 
 

@@ -29,7 +29,7 @@ def _watch(page) -> list[str]:
 def test_admin_change_form_works_under_the_csp(page, sign_in, therapist, patient, assignment):
     console = _watch(page)
     sign_in(page, therapist.user)
-    page.wait_for_url("**/admin/")
+    page.wait_for_url("**/staff/")  # staff land on their workspace
     page.goto(f"/admin/patients/patient/{patient.pk}/change/")
     page.get_by_role("heading", name="Change patient").wait_for()
     # The inline formset's "Add another" link is made by the admin's JavaScript: it ran.

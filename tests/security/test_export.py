@@ -20,8 +20,9 @@ pytestmark = pytest.mark.django_db
 def history(world, patient, other_patient, other_clinic_patient):
     """The patient's world plus a second plan with a pause, and others' records."""
     second = factories.make_assignment(patient)
-    AssignmentPause.objects.create(assignment=second, starts_on=second.starts_on)
+    # A paused plan takes no new session: record it first, then pause the plan.
     record_session(second, pain=1, note="=cmd|' /C calc'!A0")
+    AssignmentPause.objects.create(assignment=second, starts_on=second.starts_on)
     for someone in (other_patient, other_clinic_patient):
         record_session(factories.make_assignment(someone), note=f"{someone.first_name}'s secret")
     return patient
@@ -117,10 +118,10 @@ def test_unknown_export_format_is_not_found(client, history):
 
 
 def test_export_query_count_does_not_grow_with_history(
-    client, history, django_assert_max_num_queries
+    client, world, history, django_assert_max_num_queries
 ):
     for _ in range(20):
-        record_session(history.assignments.first())
+        record_session(world["assignment"])  # the plan that is not paused
     client.force_login(history.user)
     with django_assert_max_num_queries(16):
         response = client.get(reverse("my_data_export", args=["json"]))

@@ -167,7 +167,7 @@ def test_patient_may_keep_signed_in_for_30_days(client, patient):
     assert client.cookies["sessionid"]["max-age"] == 30 * 24 * 60 * 60
     # A patient is not held to the staff idle limit.
     _age(client, LAST_SEEN_AT, 3 * 60 * 60)
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("patients:today")).status_code == 200
 
 
 def test_login_form_has_a_labelled_keep_me_signed_in_checkbox(client, db):
@@ -186,13 +186,13 @@ def test_patient_sign_out_everywhere_ends_every_session(patient, other_patient):
     sign_in(bystander, other_patient.user)
     patient_sign_out_everywhere(patient=patient)
     for client in (phone, laptop):
-        response = client.get(reverse("home"))
+        response = client.get(reverse("patients:today"))
         assert response.status_code == 302
         assert response.url.startswith(reverse("login"))
-    assert bystander.get(reverse("home")).status_code == 200
+    assert bystander.get(reverse("patients:today")).status_code == 200
     # Signing in again works.
     assert sign_in(phone, patient.user).status_code == 302
-    assert phone.get(reverse("home")).status_code == 200
+    assert phone.get(reverse("patients:today")).status_code == 200
 
 
 def test_admin_action_signs_a_patient_out_everywhere_and_records_it(
@@ -211,9 +211,11 @@ def test_admin_action_signs_a_patient_out_everywhere_and_records_it(
         },
     )
     assert response.status_code == 302
-    assert phone.get(reverse("home")).status_code == 302
+    signed_out = phone.get(reverse("patients:today"))
+    assert signed_out.status_code == 302
+    assert signed_out.url.startswith(reverse("login"))
     # Another clinic's patient is out of the therapist's reach.
-    assert other.get(reverse("home")).status_code == 200
+    assert other.get(reverse("patients:today")).status_code == 200
     event = AuditEvent.objects.get(action="sign_out")
     assert (event.patient_id, event.user_id) == (patient.pk, therapist.user.pk)
 

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import threading
+import uuid
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -26,7 +27,7 @@ from django.db import connection
 
 from clinic.models import AuditEvent
 from patients.models import Session
-from patients.services import patient_sign_out_everywhere, session_finish, session_start
+from patients.services import patient_sign_out_everywhere
 from tests import factories
 
 pytestmark = [
@@ -169,19 +170,56 @@ class Browser:
         return json.loads(body)
 
 
-def start_session(browser: Browser, server: AppServer, assignment) -> int:
-    """The patient starts a session on `server`.
+def _csrf_token(page: str) -> str:
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
 
-    Written through the service until the session pages' POST endpoint is merged; then
-    this becomes `browser.request(server, "POST", <start url>, {...})` and nothing else in
-    the test changes.
-    """
-    return session_start(assignment=assignment).pk
+
+def start_session(browser: Browser, server: AppServer, assignment) -> int:
+    """The patient presses Start on Today's page on `server`; the player's id is returned."""
+    status, _, page = browser.request(server, "GET", "/today/")
+    assert status == 200, page
+    status, headers, body = browser.request(
+        server,
+        "POST",
+        f"/plans/{assignment.pk}/start/",
+        {"csrfmiddlewaretoken": _csrf_token(page)},
+    )
+    assert status == 302, body
+    return int(re.fullmatch(r"/sessions/(\d+)/", headers["Location"]).group(1))
 
 
 def finish_session(browser: Browser, server: AppServer, session_id: int) -> None:
-    """The patient finishes the session on `server` (see start_session)."""
-    session_finish(session=Session.objects.get(pk=session_id), pain=3, note="fine")
+    """On `server`, the patient does every side of every set through the player's forms,
+    then finishes with a pain score of 3."""
+    player = f"/sessions/{session_id}/"
+    status, _, page = browser.request(server, "GET", player)
+    assert status == 200, page
+    token = _csrf_token(page)
+    session = Session.objects.select_related("assignment__routine").get(pk=session_id)
+    for step in session.assignment.routine.steps.filter(archived_at__isnull=True):
+        for set_number in range(1, step.sets + 1):
+            for side in step.side_names:
+                status, headers, body = browser.request(
+                    server,
+                    "POST",
+                    f"{player}complete/",
+                    {
+                        "csrfmiddlewaretoken": token,
+                        "client_id": str(uuid.uuid4()),
+                        "step": step.pk,
+                        "set_number": set_number,
+                        "side": side,
+                        "status": "done",
+                    },
+                )
+                assert (status, headers["Location"]) == (302, player), body
+    status, headers, body = browser.request(
+        server,
+        "POST",
+        f"{player}finish/",
+        {"csrfmiddlewaretoken": token, "pain": 3, "note": "fine"},
+    )
+    assert (status, headers["Location"]) == (302, player), body
 
 
 @pytest.fixture
@@ -215,7 +253,7 @@ def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
 
     # Signed in on one server, signed in on the other.
     assert phone.sign_in(a, patient.user.username, factories.PASSWORD) == 302
-    status, _, page = phone.request(b, "GET", "/")
+    status, _, page = phone.request(b, "GET", "/today/")
     assert status == 200
     assert f"Hello {html.escape(patient.first_name)}" in page
 
@@ -227,12 +265,17 @@ def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
         (recorded,) = phone.my_data(server)["sessions"]
         assert (recorded["id"], recorded["pain"]) == (session_id, 3)
         assert recorded["finished_at"] is not None
+        steps = assignment.routine.steps.all()
+        done = sum(step.sets * len(step.side_names) for step in steps)
+        assert len(phone.my_data(server)["completions"]) == done
 
-    # Both servers wrote to the one audit trail.
+    # Both servers wrote to the one audit trail, one row per request.
     events = AuditEvent.objects.filter(patient=patient)
-    assert events.filter(path_name="home").count() == 1
-    assert events.filter(action="export").count() == 3
-    assert len(set(events.values_list("request_id", flat=True))) == 4
+    assert events.filter(path_name="patients:start").count() == 1
+    assert events.filter(path_name="patients:session_complete").count() == done
+    assert events.filter(path_name="patients:session_finish").count() == 1
+    assert events.filter(action="export").count() == 5
+    assert len(set(events.values_list("request_id", flat=True))) == events.count()
 
     # Failures on both servers add up to one lockout that holds on both.
     intruder = Browser()
@@ -244,6 +287,6 @@ def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
     # Signing out everywhere ends the session on both servers.
     patient_sign_out_everywhere(patient=patient)
     for server in (a, b):
-        status, headers, _ = phone.request(server, "GET", "/")
+        status, headers, _ = phone.request(server, "GET", "/today/")
         assert status == 302
         assert headers["Location"].startswith("/login/")

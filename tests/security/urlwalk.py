@@ -49,7 +49,11 @@ class Route:
             self.callback, "view_class", None
         )
         queryset = getattr(view_class, "queryset", None)
-        return getattr(queryset, "model", None)
+        if queryset is not None:
+            return queryset.model
+        # A DRF viewset scoping its queryset per request is named by its router basename.
+        basename = getattr(self.callback, "initkwargs", {}).get("basename")
+        return _model_named(basename) if basename else None
 
 
 def _levels(pattern) -> tuple[str, tuple[str, ...]]:
@@ -114,7 +118,8 @@ def candidates(route: Route, param: str, prefer: dict) -> list[str]:
     if lowered == "app_label":
         return ["patients", "clinic", "nosuchapp"]
     if lowered in ("token", "uidb64", "key"):
-        return ["abc", GARBAGE["text"]]
+        real = prefer.get(lowered)
+        return [v for v in (real, "abc") if v] + [GARBAGE["text"]]
     return ["1", GARBAGE["text"]]
 
 
