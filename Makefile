@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test` (1 core: TEST_WORKERS=0 runs in this process).
+TEST_WORKERS ?= 2
 
 .PHONY: run serve test lint format migrate seed clean bench
 
@@ -30,7 +32,7 @@ serve: $(STAMP)
 
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP) lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 ## Load a 1,000-patient clinic into PostgreSQL, serve it with gunicorn, measure it with wrk
 ## against a baseline and write docs/benchmarks.md (DATABASE_URL, else a local limber_bench).

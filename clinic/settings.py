@@ -103,12 +103,11 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     if envbool("DATABASE_POOL", "1"):
-        DATABASES["default"]["OPTIONS"] = {
-            "pool": {
-                "min_size": envint("DATABASE_POOL_MIN", 2),
-                "max_size": envint("DATABASE_POOL_MAX", 10),
-                "timeout": 10,
-            }
+        # Kept beside any options the URL carries (e.g. ?options=-c synchronous_commit=off).
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": envint("DATABASE_POOL_MIN", 2),
+            "max_size": envint("DATABASE_POOL_MAX", 10),
+            "timeout": 10,
         }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
