@@ -1,25 +1,354 @@
-"""The patient's JSON API: the session player records completions and finishes sessions.
+"""Patients, plans and sessions in JSON.
 
-Every queryset is scoped to the signed-in patient, so another's session answers 404; writes
-go through input serializers into the same services the HTML forms call.
+Staff see their clinic's patients, plans and sessions; a patient sees their own today, plan
+and sessions, and records into them (the session page's JavaScript uses these same
+endpoints). Every queryset comes from a selector scoped to the signed-in user, so another's
+object answers 404; writes go through input serializers into the services the pages call.
 """
 
-from rest_framework import mixins, serializers, status, viewsets
+import uuid
+
+import django_filters
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic.access import staff_member
+from clinic.api import Conflict, IsPatient, IsStaffMember
+from clinic.models import StaffMember
+from routines.api import ExerciseSerializer, RoutineStepSerializer
 from routines.models import RoutineStep
+from routines.selectors import routines_for_staff
 
 from .forms import PAIN_MESSAGE
-from .models import PAIN_MAX, Completion, Session
-from .services import STEP_NOT_IN_ROUTINE, completion_record, session_finish
+from .models import (
+    ALL_WEEKDAYS,
+    PAIN_MAX,
+    SESSIONS_PER_DAY_MAX,
+    Assignment,
+    Completion,
+    Patient,
+    Session,
+)
+from .schedule import assignment_state
+from .selectors import (
+    assignments_for_staff,
+    patient_of_user,
+    patient_plan,
+    patient_today,
+    patients_for_staff,
+    sessions_for_patient,
+    sessions_for_staff,
+)
+from .services import (
+    STEP_NOT_IN_ROUTINE,
+    CompletionConflict,
+    assignment_create,
+    completion_record,
+    patient_create,
+    patient_update,
+    session_finish,
+    session_open_or_start,
+)
+
+ID = r"[0-9]+"
+# A key sent in the `Idempotency-Key` header stands for a client_id: the same key from the
+# same user always maps to the same client_id.
+IDEMPOTENCY_NAMESPACE = uuid.UUID("3f0b8a2e-7c1d-4d55-9a57-1f4e2b8c6d10")
+IDEMPOTENCY_KEY_MAX = 200
+
+
+# Patients (staff).
+
+
+class PatientSerializer(serializers.ModelSerializer):
+    has_account = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Patient
+        fields = [
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "physiotherapist",
+            "has_account",
+            "archived_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def get_has_account(self, patient: Patient) -> bool:
+        return patient.user_id is not None
+
+
+class PatientInputSerializer(serializers.Serializer):
+    first_name = serializers.CharField(max_length=100)
+    last_name = serializers.CharField(max_length=100, allow_blank=True, default="")
+    email = serializers.EmailField(max_length=254, allow_blank=True, default="")
+    physiotherapist = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+
+    def validate_physiotherapist(self, value: int | None) -> StaffMember | None:
+        if value is None:
+            return None
+        member = StaffMember.objects.filter(id=value, clinic_id=self.context["clinic_id"]).first()
+        if member is None:
+            raise serializers.ValidationError(_("Choose someone of your clinic."))
+        return member
+
+
+class PatientFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", max_length=100, label="Name or email contains")
+    physiotherapist = django_filters.NumberFilter(min_value=1)
+    archived = django_filters.BooleanFilter(
+        field_name="archived_at", lookup_expr="isnull", exclude=True
+    )
+
+    class Meta:
+        model = Patient
+        fields = ["q", "physiotherapist", "archived"]
+
+    def search(self, queryset, name, value):
+        from django.db.models import Q
+
+        return queryset.filter(
+            Q(first_name__icontains=value)
+            | Q(last_name__icontains=value)
+            | Q(email__icontains=value)
+        )
+
+
+@extend_schema_view(
+    create=extend_schema(request=PatientInputSerializer, responses={201: PatientSerializer}),
+    partial_update=extend_schema(request=PatientInputSerializer, responses=PatientSerializer),
+)
+class PatientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The clinic's patients. A new patient signs in after accepting an invitation."""
+
+    queryset = Patient.objects.none()  # for the schema; get_queryset() scopes
+    serializer_class = PatientSerializer
+    permission_classes = [IsStaffMember]
+    filterset_class = PatientFilter
+    lookup_value_regex = ID
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return patients_for_staff(member=staff_member(self.request.user))
+
+    def _context(self) -> dict:
+        return {"clinic_id": staff_member(self.request.user).clinic_id}
+
+    def create(self, request: Request) -> Response:
+        payload = PatientInputSerializer(data=request.data, context=self._context())
+        payload.is_valid(raise_exception=True)
+        patient = patient_create(clinic=staff_member(request.user).clinic, **payload.validated_data)
+        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        payload = PatientInputSerializer(data=request.data, partial=True, context=self._context())
+        payload.is_valid(raise_exception=True)
+        patient = patient_update(patient=patient, **payload.validated_data)
+        return Response(PatientSerializer(patient).data)
+
+
+# Assignments (staff).
+
+
+class AssignmentSerializer(serializers.ModelSerializer):
+    routine_name = serializers.CharField(source="routine.name", read_only=True)
+    state = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "patient",
+            "routine",
+            "routine_name",
+            "starts_on",
+            "ends_on",
+            "weekdays",
+            "sessions_per_day",
+            "state",
+            "created_at",
+            "changed_at",
+        ]
+        read_only_fields = fields
+
+    def get_state(self, assignment: Assignment) -> str:
+        """upcoming, running, paused or ended, on the clinic's today."""
+        return assignment_state(assignment, self.context["today"])
+
+
+class AssignmentInputSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(min_value=1)
+    routine = serializers.IntegerField(
+        min_value=1, help_text="A routine or template: the patient gets their own copy."
+    )
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
+    weekdays = serializers.IntegerField(
+        min_value=1,
+        max_value=ALL_WEEKDAYS,
+        default=ALL_WEEKDAYS,
+        help_text="Bit mask: Monday is 1, Tuesday 2, Wednesday 4, … Sunday 64.",
+    )
+    sessions_per_day = serializers.IntegerField(
+        min_value=1, max_value=SESSIONS_PER_DAY_MAX, default=1
+    )
+
+    def validate_patient(self, value: int):
+        patient = patients_for_staff(member=self.context["member"]).filter(
+            id=value, archived_at__isnull=True
+        )
+        if not patient:
+            raise serializers.ValidationError(_("Choose one of your clinic's patients."))
+        return patient.first()
+
+    def validate_routine(self, value: int):
+        routine = routines_for_staff(member=self.context["member"]).filter(
+            id=value, archived_at__isnull=True
+        )
+        if not routine:
+            raise serializers.ValidationError(_("Choose one of your clinic's routines."))
+        return routine.first()
+
+    def validate(self, data):
+        if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise serializers.ValidationError({"ends_on": _("The end comes after the start.")})
+        return data
+
+
+class AssignmentFilter(django_filters.FilterSet):
+    patient = django_filters.NumberFilter(min_value=1)
+
+    class Meta:
+        model = Assignment
+        fields = ["patient"]
+
+
+@extend_schema_view(
+    create=extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer}),
+)
+class AssignmentViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Patients' plans. Assigning copies the routine, so later edits to a template never
+    change a running plan."""
+
+    queryset = Assignment.objects.none()  # for the schema; get_queryset() scopes
+    serializer_class = AssignmentSerializer
+    permission_classes = [IsStaffMember]
+    filterset_class = AssignmentFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return assignments_for_staff(member=staff_member(self.request.user))
+
+    def get_serializer_context(self):
+        member = staff_member(self.request.user)
+        return {**super().get_serializer_context(), "today": member.clinic.today()}
+
+    def create(self, request: Request) -> Response:
+        member = staff_member(request.user)
+        payload = AssignmentInputSerializer(data=request.data, context={"member": member})
+        payload.is_valid(raise_exception=True)
+        assignment = assignment_create(created_by=request.user, **payload.validated_data)
+        assignment = self.get_queryset().get(id=assignment.id)
+        return Response(
+            AssignmentSerializer(assignment, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+# The signed-in patient's today and plan.
+
+
+class TodaySerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(source="id")
+    routine_name = serializers.CharField(source="routine.name")
+    state = serializers.CharField()
+    due = serializers.IntegerField()
+    done = serializers.IntegerField()
+    left = serializers.IntegerField()
+    open_session = serializers.IntegerField(source="open_session.id", allow_null=True)
+
+
+class PlanStepSerializer(RoutineStepSerializer):
+    exercise = ExerciseSerializer(read_only=True)
+
+    class Meta(RoutineStepSerializer.Meta):
+        pass
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    routine_name = serializers.CharField(source="routine.name", read_only=True)
+    goal = serializers.CharField(source="routine.goal", read_only=True)
+    steps = PlanStepSerializer(source="routine.active_steps", many=True, read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = [
+            "id",
+            "routine_name",
+            "goal",
+            "starts_on",
+            "ends_on",
+            "weekdays",
+            "sessions_per_day",
+            "steps",
+        ]
+        read_only_fields = fields
+
+
+class TodayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your plans running today (in your clinic's time zone): sessions due, done and left."""
+
+    serializer_class = TodaySerializer
+    permission_classes = [IsPatient]
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return patient_today(patient=self.request.patient)
+
+
+class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your plans now and to come, with every step's exercise: the handout."""
+
+    serializer_class = PlanSerializer
+    permission_classes = [IsPatient]
+    pagination_class = None
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return patient_plan(patient=self.request.patient)
+
+
+# Sessions: a patient starts, records and finishes their own; staff read their clinic's.
 
 
 class CompletionInputSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField()
-    step = serializers.IntegerField()
-    set_number = serializers.IntegerField(min_value=1)
+    client_id = serializers.UUIDField(
+        required=False,
+        help_text="Made by the client; sending it again returns the first record. "
+        "Optional when an Idempotency-Key header is sent.",
+    )
+    step = serializers.IntegerField(min_value=1)
+    set_number = serializers.IntegerField(min_value=1, max_value=1000)
     side = serializers.ChoiceField(choices=Completion.Side.choices)
     status = serializers.ChoiceField(choices=Completion.Status.choices)
     skip_reason = serializers.ChoiceField(
@@ -33,18 +362,33 @@ class CompletionInputSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE))
         return step
 
+    def validate(self, data):
+        key = self.context.get("idempotency_key")
+        if "client_id" not in data:
+            if not key:
+                raise serializers.ValidationError(
+                    {"client_id": _("Send a client_id or an Idempotency-Key header.")}
+                )
+            data["client_id"] = uuid.uuid5(
+                IDEMPOTENCY_NAMESPACE, f"{self.context['user_id']}:{key}"
+            )
+        return data
+
 
 class CompletionSerializer(serializers.ModelSerializer):
     class Meta:
         model = Completion
         fields = [
+            "id",
             "client_id",
+            "session",
             "step",
             "set_number",
             "side",
             "status",
             "skip_reason",
             "recorded_at",
+            "exercise_name",
         ]
         read_only_fields = fields
 
@@ -54,7 +398,7 @@ class FinishInputSerializer(serializers.Serializer):
         min_value=0,
         max_value=PAIN_MAX,
         error_messages=dict.fromkeys(
-            ("min_value", "max_value", "required", "invalid"), PAIN_MESSAGE
+            ("min_value", "max_value", "required", "invalid", "null"), PAIN_MESSAGE
         ),
     )
     effort = serializers.ChoiceField(
@@ -68,6 +412,7 @@ class SessionSerializer(serializers.ModelSerializer):
         model = Session
         fields = [
             "id",
+            "patient",
             "assignment",
             "local_date",
             "started_at",
@@ -80,32 +425,136 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """/sessions/<id>/ to read; /completions/ and /finish/ to record."""
+class SessionStartInputSerializer(serializers.Serializer):
+    assignment = serializers.IntegerField(min_value=1)
 
+    def validate_assignment(self, value: int) -> Assignment:
+        assignment = (
+            Assignment.objects.select_related("patient__clinic")
+            .filter(id=value, patient=self.context["patient"])
+            .first()
+        )
+        if assignment is None:
+            raise serializers.ValidationError(_("Choose one of your plans."))
+        return assignment
+
+
+class SessionFilter(django_filters.FilterSet):
+    patient = django_filters.NumberFilter(min_value=1)
+    assignment = django_filters.NumberFilter(min_value=1)
+    date_from = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(field_name="local_date", lookup_expr="lte")
+    finished = django_filters.BooleanFilter(
+        field_name="finished_at", lookup_expr="isnull", exclude=True
+    )
+    flagged = django_filters.BooleanFilter()
+
+    class Meta:
+        model = Session
+        fields = ["patient", "assignment", "date_from", "date_to", "finished", "flagged"]
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="Stands for client_id when the body has none: the same key returns the "
+    "first record; the same key with a different body answers 409.",
+)
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=SessionStartInputSerializer,
+        responses={201: SessionSerializer, 200: SessionSerializer},
+        description="Start today's session of one of your plans, or continue the one open "
+        "today (200). Patients only.",
+    ),
+)
+class SessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Sessions: a patient's own, or (for staff) their clinic's patients'."""
+
+    queryset = Session.objects.none()  # for the schema; get_queryset() scopes
     serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    lookup_value_regex = ID
 
     def get_queryset(self):
-        return Session.objects.select_related(
-            "patient__clinic", "assignment__routine", "assignment__patient__clinic"
-        ).filter(patient__user=self.request.user, patient__archived_at__isnull=True)
+        member = staff_member(self.request.user)
+        if member is not None:
+            return sessions_for_staff(member=member)
+        return sessions_for_patient(user=self.request.user)
 
+    def list(self, request: Request) -> Response:
+        if staff_member(request.user) is None:
+            self._patient()  # neither staff nor a patient: 404, as on the pages
+        return super().list(request)
+
+    def _patient(self):
+        patient = patient_of_user(self.request.user)
+        if patient is None:
+            raise exceptions.NotFound
+        return patient
+
+    def _own_session(self, pk: str) -> Session:
+        """Recording is the patient's alone: staff, even of the clinic, get 404."""
+        session = sessions_for_patient(user=self.request.user).filter(id=pk).first()
+        if session is None:
+            raise exceptions.NotFound
+        return session
+
+    def create(self, request: Request) -> Response:
+        patient = self._patient()
+        payload = SessionStartInputSerializer(data=request.data, context={"patient": patient})
+        payload.is_valid(raise_exception=True)
+        session, started = session_open_or_start(**payload.validated_data)
+        return Response(
+            SessionSerializer(session).data,
+            status=status.HTTP_201_CREATED if started else status.HTTP_200_OK,
+        )
+
+    @extend_schema(
+        request=CompletionInputSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={
+            201: CompletionSerializer,
+            200: CompletionSerializer,
+            409: OpenApiResponse(description="This key was used for a different completion."),
+        },
+    )
     @action(detail=True, methods=["post"])
     def completions(self, request: Request, pk: str) -> Response:
-        """Record one side of one set. Sending the same client_id again is safe: 200, not 201."""
-        session = self.get_object()
-        payload = CompletionInputSerializer(data=request.data)
+        """Record one side of one set. Idempotent: the same client_id (or Idempotency-Key)
+        returns the first record with 200; with a different body, 409."""
+        session = self._own_session(pk)
+        key = request.headers.get("Idempotency-Key", "").strip()
+        if len(key) > IDEMPOTENCY_KEY_MAX:
+            raise exceptions.ValidationError(
+                {"Idempotency-Key": [_("Use at most 200 characters.")]}
+            )
+        payload = CompletionInputSerializer(
+            data=request.data, context={"idempotency_key": key, "user_id": request.user.id}
+        )
         payload.is_valid(raise_exception=True)
-        completion, created = completion_record(session=session, **payload.validated_data)
+        try:
+            completion, created = completion_record(session=session, **payload.validated_data)
+        except CompletionConflict as error:
+            raise Conflict(str(error)) from None
         return Response(
             CompletionSerializer(completion).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
+    @extend_schema(request=FinishInputSerializer, responses=SessionSerializer)
     @action(detail=True, methods=["post"])
     def finish(self, request: Request, pk: str) -> Response:
         """Close the session with pain, effort and note; a pain of 7 or more flags it."""
-        session = self.get_object()
+        session = self._own_session(pk)
         payload = FinishInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         session = session_finish(session=session, **payload.validated_data)
