@@ -33,9 +33,7 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return tokens
         member = staff_member(request.user)
         if member is not None and member.is_clinic_admin:
-            return tokens.filter(
-                Q(user=request.user) | Q(user__staff__clinic_id=member.clinic_id)
-            )
+            return tokens.filter(Q(user=request.user) | Q(user__staff__clinic_id=member.clinic_id))
         return tokens.filter(user=request.user)
 
     def get_form(self, request, obj=None, change=False, **kwargs):

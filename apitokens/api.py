@@ -5,6 +5,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic import api_fields as fields
 from clinic.api import IsStaffMember
 
 from .models import ApiToken
@@ -20,7 +21,7 @@ class ApiTokenSerializer(serializers.ModelSerializer):
 
 
 class ApiTokenCreatedSerializer(ApiTokenSerializer):
-    key = serializers.CharField(read_only=True, help_text="Shown once: store it now.")
+    key = fields.CharField(read_only=True, help_text="Shown once: store it now.")
 
     class Meta(ApiTokenSerializer.Meta):
         fields = [*ApiTokenSerializer.Meta.fields, "key"]
@@ -28,7 +29,7 @@ class ApiTokenCreatedSerializer(ApiTokenSerializer):
 
 
 class ApiTokenInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=100)
+    name = fields.CharField(max_length=100)
 
 
 class ApiTokenViewSet(

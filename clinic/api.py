@@ -17,6 +17,7 @@ from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -99,16 +100,54 @@ def not_found(request, exception=None):
     )
 
 
+def server_error(request):
+    """Django's 500 handler: in the API's format under /api/, the usual page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return django_server_error(request)
+    return JsonResponse(
+        error_body("error", _("Something went wrong on our side. Please try again.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
 class Pagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` (1 to 200, default 50). A page size outside that is refused
+    rather than quietly changed."""
+
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            message = _("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+
+def _method_is_answered(request, view) -> bool:
+    """A method the endpoint does not have gets 405 (with Allow), whoever asks."""
+    return request.method in view.allowed_methods
 
 
 class IsStaffMember(permissions.BasePermission):
     """Staff of a clinic. Anyone else signed in gets 404, as on the staff pages."""
 
     def has_permission(self, request, view) -> bool:
+        if not _method_is_answered(request, view):
+            return True
         if not request.user.is_authenticated:
             return False
         if staff_member(request.user) is None:
@@ -120,6 +159,8 @@ class IsPatient(permissions.BasePermission):
     """An active patient with an account. Anyone else signed in gets 404, as on their pages."""
 
     def has_permission(self, request, view) -> bool:
+        if not _method_is_answered(request, view):
+            return True
         if not request.user.is_authenticated:
             return False
         patient = patient_of_user(request.user)

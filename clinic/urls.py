@@ -23,3 +23,4 @@ urlpatterns = [
 ]
 
 handler404 = "clinic.api.not_found"
+handler500 = "clinic.api.server_error"

@@ -22,6 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic import api_fields as fields
 from clinic.access import staff_member
 from clinic.api import Conflict, IsPatient, IsStaffMember
 from clinic.models import StaffMember
@@ -72,6 +73,7 @@ IDEMPOTENCY_KEY_MAX = 200
 
 class PatientSerializer(serializers.ModelSerializer):
     has_account = serializers.SerializerMethodField()
+    email = fields.CharField(read_only=True, help_text="An address, or empty.")
 
     class Meta:
         model = Patient
@@ -92,10 +94,15 @@ class PatientSerializer(serializers.ModelSerializer):
 
 
 class PatientInputSerializer(serializers.Serializer):
-    first_name = serializers.CharField(max_length=100)
-    last_name = serializers.CharField(max_length=100, allow_blank=True, default="")
-    email = serializers.EmailField(max_length=254, allow_blank=True, default="")
-    physiotherapist = serializers.IntegerField(min_value=1, allow_null=True, default=None)
+    first_name = fields.CharField(max_length=100)
+    last_name = fields.CharField(max_length=100, allow_blank=True, default="")
+    email = fields.EmailField(
+        max_length=254, allow_null=True, required=False, help_text="An address; null for none."
+    )
+    physiotherapist = fields.IntegerField(min_value=1, allow_null=True, default=None)
+
+    def validate_email(self, value: str | None) -> str:
+        return value or ""
 
     def validate_physiotherapist(self, value: int | None) -> StaffMember | None:
         if value is None:
@@ -108,10 +115,8 @@ class PatientInputSerializer(serializers.Serializer):
 
 class PatientFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", max_length=100, label="Name or email contains")
-    physiotherapist = django_filters.NumberFilter(min_value=1)
-    archived = django_filters.BooleanFilter(
-        field_name="archived_at", lookup_expr="isnull", exclude=True
-    )
+    physiotherapist = fields.IdFilter()
+    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Patient
@@ -165,7 +170,7 @@ class PatientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class AssignmentSerializer(serializers.ModelSerializer):
-    routine_name = serializers.CharField(source="routine.name", read_only=True)
+    routine_name = fields.CharField(source="routine.name", read_only=True)
     state = serializers.SerializerMethodField()
 
     class Meta:
@@ -191,21 +196,19 @@ class AssignmentSerializer(serializers.ModelSerializer):
 
 
 class AssignmentInputSerializer(serializers.Serializer):
-    patient = serializers.IntegerField(min_value=1)
-    routine = serializers.IntegerField(
+    patient = fields.IntegerField(min_value=1)
+    routine = fields.IntegerField(
         min_value=1, help_text="A routine or template: the patient gets their own copy."
     )
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField(required=False, allow_null=True, default=None)
-    weekdays = serializers.IntegerField(
+    starts_on = fields.DateField()
+    ends_on = fields.DateField(required=False, allow_null=True, default=None)
+    weekdays = fields.IntegerField(
         min_value=1,
         max_value=ALL_WEEKDAYS,
         default=ALL_WEEKDAYS,
         help_text="Bit mask: Monday is 1, Tuesday 2, Wednesday 4, … Sunday 64.",
     )
-    sessions_per_day = serializers.IntegerField(
-        min_value=1, max_value=SESSIONS_PER_DAY_MAX, default=1
-    )
+    sessions_per_day = fields.IntegerField(min_value=1, max_value=SESSIONS_PER_DAY_MAX, default=1)
 
     def validate_patient(self, value: int):
         patient = patients_for_staff(member=self.context["member"]).filter(
@@ -230,7 +233,7 @@ class AssignmentInputSerializer(serializers.Serializer):
 
 
 class AssignmentFilter(django_filters.FilterSet):
-    patient = django_filters.NumberFilter(min_value=1)
+    patient = fields.IdFilter()
 
     class Meta:
         model = Assignment
@@ -278,13 +281,13 @@ class AssignmentViewSet(
 
 
 class TodaySerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(source="id")
-    routine_name = serializers.CharField(source="routine.name")
-    state = serializers.CharField()
-    due = serializers.IntegerField()
-    done = serializers.IntegerField()
-    left = serializers.IntegerField()
-    open_session = serializers.IntegerField(source="open_session.id", allow_null=True)
+    assignment = fields.IntegerField(source="id")
+    routine_name = fields.CharField(source="routine.name")
+    state = fields.CharField()
+    due = fields.IntegerField()
+    done = fields.IntegerField()
+    left = fields.IntegerField()
+    open_session = fields.IntegerField(source="open_session.id", allow_null=True)
 
 
 class PlanStepSerializer(RoutineStepSerializer):
@@ -295,8 +298,8 @@ class PlanStepSerializer(RoutineStepSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    routine_name = serializers.CharField(source="routine.name", read_only=True)
-    goal = serializers.CharField(source="routine.goal", read_only=True)
+    routine_name = fields.CharField(source="routine.name", read_only=True)
+    goal = fields.CharField(source="routine.goal", read_only=True)
     steps = PlanStepSerializer(source="routine.active_steps", many=True, read_only=True)
 
     class Meta:
@@ -342,19 +345,19 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
 
 class CompletionInputSerializer(serializers.Serializer):
-    client_id = serializers.UUIDField(
+    client_id = fields.UUIDField(
         required=False,
         help_text="Made by the client; sending it again returns the first record. "
         "Optional when an Idempotency-Key header is sent.",
     )
-    step = serializers.IntegerField(min_value=1)
-    set_number = serializers.IntegerField(min_value=1, max_value=1000)
-    side = serializers.ChoiceField(choices=Completion.Side.choices)
-    status = serializers.ChoiceField(choices=Completion.Status.choices)
-    skip_reason = serializers.ChoiceField(
+    step = fields.IntegerField(min_value=1)
+    set_number = fields.IntegerField(min_value=1, max_value=1000)
+    side = fields.ChoiceField(choices=Completion.Side.choices)
+    status = fields.ChoiceField(choices=Completion.Status.choices)
+    skip_reason = fields.ChoiceField(
         choices=Completion.SkipReason.choices, allow_blank=True, required=False, default=""
     )
-    recorded_at = serializers.DateTimeField(required=False)
+    recorded_at = fields.DateTimeField(required=False)
 
     def validate_step(self, value: int) -> RoutineStep:
         step = RoutineStep.objects.select_related("exercise").filter(id=value).first()
@@ -376,6 +379,8 @@ class CompletionInputSerializer(serializers.Serializer):
 
 
 class CompletionSerializer(serializers.ModelSerializer):
+    skip_reason = fields.CharField(read_only=True, help_text="Why it was skipped, or empty.")
+
     class Meta:
         model = Completion
         fields = [
@@ -394,20 +399,22 @@ class CompletionSerializer(serializers.ModelSerializer):
 
 
 class FinishInputSerializer(serializers.Serializer):
-    pain = serializers.IntegerField(
+    pain = fields.IntegerField(
         min_value=0,
         max_value=PAIN_MAX,
         error_messages=dict.fromkeys(
             ("min_value", "max_value", "required", "invalid", "null"), PAIN_MESSAGE
         ),
     )
-    effort = serializers.ChoiceField(
+    effort = fields.ChoiceField(
         choices=Session.Effort.choices, allow_blank=True, required=False, default=""
     )
-    note = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+    note = fields.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    effort = fields.CharField(read_only=True, help_text="easy, right, hard, or empty.")
+
     class Meta:
         model = Session
         fields = [
@@ -426,7 +433,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionStartInputSerializer(serializers.Serializer):
-    assignment = serializers.IntegerField(min_value=1)
+    assignment = fields.IntegerField(min_value=1)
 
     def validate_assignment(self, value: int) -> Assignment:
         assignment = (
@@ -440,14 +447,12 @@ class SessionStartInputSerializer(serializers.Serializer):
 
 
 class SessionFilter(django_filters.FilterSet):
-    patient = django_filters.NumberFilter(min_value=1)
-    assignment = django_filters.NumberFilter(min_value=1)
+    patient = fields.IdFilter()
+    assignment = fields.IdFilter()
     date_from = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="local_date", lookup_expr="lte")
-    finished = django_filters.BooleanFilter(
-        field_name="finished_at", lookup_expr="isnull", exclude=True
-    )
-    flagged = django_filters.BooleanFilter()
+    finished = fields.BooleanFilter(field_name="finished_at", lookup_expr="isnull", exclude=True)
+    flagged = fields.BooleanFilter()
 
     class Meta:
         model = Session

@@ -14,6 +14,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from clinic import api_fields as fields
 from clinic.access import staff_member
 from clinic.api import IsStaffMember
 
@@ -44,7 +45,9 @@ ID = r"[0-9]+"
 
 
 class ExerciseSerializer(serializers.ModelSerializer):
-    is_builtin = serializers.BooleanField(read_only=True)
+    is_builtin = fields.BooleanField(read_only=True)
+    image = serializers.ImageField(read_only=True, allow_null=True)
+    video_url = fields.CharField(read_only=True, help_text="A link, or empty.")
 
     class Meta:
         model = Exercise
@@ -70,27 +73,30 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class ExerciseInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    body_region = serializers.ChoiceField(choices=BodyRegion.choices)
-    kind = serializers.ChoiceField(choices=ExerciseKind.choices, default=ExerciseKind.STRETCH)
-    instructions = serializers.CharField(max_length=5000)
-    cues = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    cautions = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    default_hold_seconds = serializers.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
-    default_repetitions = serializers.IntegerField(min_value=1, max_value=REPETITIONS_MAX)
-    default_sets = serializers.IntegerField(min_value=1, max_value=SETS_MAX)
-    default_sides = serializers.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
-    video_url = serializers.URLField(max_length=200, allow_blank=True, default="")
+    name = fields.CharField(max_length=120)
+    body_region = fields.ChoiceField(choices=BodyRegion.choices)
+    kind = fields.ChoiceField(choices=ExerciseKind.choices, default=ExerciseKind.STRETCH)
+    instructions = fields.CharField(max_length=5000)
+    cues = fields.CharField(max_length=5000, allow_blank=True, default="")
+    cautions = fields.CharField(max_length=5000, allow_blank=True, default="")
+    default_hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
+    default_repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX)
+    default_sets = fields.IntegerField(min_value=1, max_value=SETS_MAX)
+    default_sides = fields.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
+    video_url = fields.URLField(
+        max_length=200, allow_null=True, required=False, help_text="A link; null for none."
+    )
+
+    def validate_video_url(self, value: str | None) -> str:
+        return value or ""
 
 
 class ExerciseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", max_length=100, label="Name contains")
     body_region = django_filters.ChoiceFilter(choices=BodyRegion.choices)
     kind = django_filters.ChoiceFilter(choices=ExerciseKind.choices)
-    builtin = django_filters.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    archived = django_filters.BooleanFilter(
-        field_name="archived_at", lookup_expr="isnull", exclude=True
-    )
+    builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
+    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Exercise
@@ -138,7 +144,7 @@ class ExerciseViewSet(
 
 
 class RoutineStepSerializer(serializers.ModelSerializer):
-    exercise_name = serializers.CharField(source="exercise.name", read_only=True)
+    exercise_name = fields.CharField(source="exercise.name", read_only=True)
 
     class Meta:
         model = RoutineStep
@@ -158,7 +164,7 @@ class RoutineStepSerializer(serializers.ModelSerializer):
 
 
 class RoutineSerializer(serializers.ModelSerializer):
-    is_builtin = serializers.BooleanField(read_only=True)
+    is_builtin = fields.BooleanField(read_only=True)
     steps = RoutineStepSerializer(source="active_steps", many=True, read_only=True)
 
     class Meta:
@@ -179,18 +185,16 @@ class RoutineSerializer(serializers.ModelSerializer):
 
 
 class RoutineInputSerializer(serializers.Serializer):
-    name = serializers.CharField(max_length=120)
-    goal = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    is_template = serializers.BooleanField(default=True)
+    name = fields.CharField(max_length=120)
+    goal = fields.CharField(max_length=5000, allow_blank=True, default="")
+    is_template = fields.BooleanField(default=True)
 
 
 class RoutineFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", max_length=100, label="Name contains")
-    is_template = django_filters.BooleanFilter()
-    builtin = django_filters.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    archived = django_filters.BooleanFilter(
-        field_name="archived_at", lookup_expr="isnull", exclude=True
-    )
+    is_template = fields.BooleanFilter()
+    builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
+    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Routine
@@ -238,14 +242,14 @@ class RoutineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
 
 class RoutineStepInputSerializer(serializers.Serializer):
-    exercise = serializers.IntegerField(min_value=1)
-    position = serializers.IntegerField(min_value=1, max_value=1000, required=False)
-    hold_seconds = serializers.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX, default=20)
-    repetitions = serializers.IntegerField(min_value=1, max_value=REPETITIONS_MAX, default=1)
-    sets = serializers.IntegerField(min_value=1, max_value=SETS_MAX, default=1)
-    sides = serializers.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
-    rest_seconds = serializers.IntegerField(min_value=0, max_value=REST_SECONDS_MAX, default=10)
-    note = serializers.CharField(max_length=500, allow_blank=True, default="")
+    exercise = fields.IntegerField(min_value=1)
+    position = fields.IntegerField(min_value=1, max_value=1000, required=False)
+    hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX, default=20)
+    repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX, default=1)
+    sets = fields.IntegerField(min_value=1, max_value=SETS_MAX, default=1)
+    sides = fields.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
+    rest_seconds = fields.IntegerField(min_value=0, max_value=REST_SECONDS_MAX, default=10)
+    note = fields.CharField(max_length=500, allow_blank=True, default="")
 
     def validate_exercise(self, value: int) -> Exercise:
         exercise = exercises_for_staff(member=self.context["member"]).filter(id=value).first()
