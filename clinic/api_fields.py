@@ -113,3 +113,31 @@ class IdFilter(django_filters.NumberFilter):
         if value is not None and value not in ID_RANGE:
             return qs.none()
         return super().filter(qs, value)
+
+
+class _SearchField(forms.CharField):
+    """Any text; NUL characters (which PostgreSQL cannot compare) are dropped."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = []
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = _SearchField
+
+
+class FilterSet(django_filters.FilterSet):
+    """A filter the schema types (a boolean, a number, a date, a choice) given with no value
+    is refused, as the schema says, instead of being quietly ignored."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, declared in self.filters.items():
+            if not isinstance(declared, django_filters.CharFilter) and self.data.get(name) == "":
+                self.form.add_error(name, _("Give a value, or leave this parameter out."))
+                valid = False
+        return valid

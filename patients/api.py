@@ -113,8 +113,8 @@ class PatientInputSerializer(serializers.Serializer):
         return member
 
 
-class PatientFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", max_length=100, label="Name or email contains")
+class PatientFilter(fields.FilterSet):
+    q = fields.SearchFilter(method="search", label="Name or email contains")
     physiotherapist = fields.IdFilter()
     archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
@@ -232,7 +232,7 @@ class AssignmentInputSerializer(serializers.Serializer):
         return data
 
 
-class AssignmentFilter(django_filters.FilterSet):
+class AssignmentFilter(fields.FilterSet):
     patient = fields.IdFilter()
 
     class Meta:
@@ -446,7 +446,7 @@ class SessionStartInputSerializer(serializers.Serializer):
         return assignment
 
 
-class SessionFilter(django_filters.FilterSet):
+class SessionFilter(fields.FilterSet):
     patient = fields.IdFilter()
     assignment = fields.IdFilter()
     date_from = django_filters.DateFilter(field_name="local_date", lookup_expr="gte")

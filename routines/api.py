@@ -91,8 +91,8 @@ class ExerciseInputSerializer(serializers.Serializer):
         return value or ""
 
 
-class ExerciseFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", max_length=100, label="Name contains")
+class ExerciseFilter(fields.FilterSet):
+    q = fields.SearchFilter(method="search", label="Name contains")
     body_region = django_filters.ChoiceFilter(choices=BodyRegion.choices)
     kind = django_filters.ChoiceFilter(choices=ExerciseKind.choices)
     builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
@@ -190,8 +190,8 @@ class RoutineInputSerializer(serializers.Serializer):
     is_template = fields.BooleanField(default=True)
 
 
-class RoutineFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", max_length=100, label="Name contains")
+class RoutineFilter(fields.FilterSet):
+    q = fields.SearchFilter(method="search", label="Name contains")
     is_template = fields.BooleanFilter()
     builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
     archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
