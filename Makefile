@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate seed clean
+.PHONY: run serve test lint format migrate seed clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,12 @@ run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## Production: gunicorn (clinic/gunicorn.conf.py) with DEBUG off and WhiteNoise, against
+## DATABASE_URL; needs SECRET_KEY and ALLOWED_HOSTS. Migrate once per release (`make migrate`).
+serve: $(STAMP)
+	$(BIN)/python manage.py collectstatic --no-input
+	$(BIN)/gunicorn --config clinic/gunicorn.conf.py
 
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP) lint

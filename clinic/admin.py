@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .access import staff_member
-from .admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
-from .models import Clinic, StaffMember, User
+from .admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from .models import AuditEvent, Clinic, StaffMember, User
 
 admin.site.site_header = _("Limber administration")
 admin.site.site_title = _("Limber")
@@ -20,6 +20,20 @@ class ClinicAdmin(ClinicScopedAdmin):
     admins_only = True
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
+    fieldsets = [
+        (None, {"fields": ["name", "timezone"]}),
+        (
+            _("Needs attention"),
+            {
+                "fields": [
+                    "attention_adherence_percent",
+                    "attention_missed_days",
+                    "attention_pain",
+                ],
+                "description": _("When the staff home page lists a patient as needing attention."),
+            },
+        ),
+    ]
 
     def has_add_permission(self, request, *args) -> bool:
         return request.user.is_superuser
@@ -106,8 +120,11 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
 
 @admin.register(User)
-class UserAdmin(ClinicScopedMixin, DjangoUserAdmin):
+class UserAdmin(AuditedAdminMixin, ClinicScopedMixin, DjangoUserAdmin):
     """Sign-ins. A clinic admin sees those of their own clinic's staff and patients."""
+
+    # A patient's sign-in (name, email) is their data too.
+    audit_patient_path = "patient"
 
     admins_only = True
     add_form = AdminUserCreationForm
@@ -143,3 +160,18 @@ class UserAdmin(ClinicScopedMixin, DjangoUserAdmin):
         if request.user.is_superuser:
             return super().get_readonly_fields(request, obj)
         return ["last_login", "date_joined"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    """The trail, view-only: nobody edits or deletes it, not even the operator."""
+
+    admins_only = True
+    list_display = ["at", "user", "patient", "action", "path_name", "method", "request_id"]
+    list_filter = ["action"]
+    list_select_related = ["user", "patient"]
+    search_fields = ["request_id", "path_name"]
+    date_hierarchy = "at"
+
+    def get_actions(self, request):
+        return {}

@@ -8,10 +8,29 @@ per-model permissions, so a new clinic needs no group set-up.
 """
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from .access import staff_member
+
+
+def _is_valid_key(field, value) -> bool:
+    try:
+        field.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+class SafeAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, minus its crash on a malformed submitted id."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        value = [item for item in value if item in ("", None) or _is_valid_key(target, item)]
+        return super().optgroups(name, value, attr)
 
 
 class ClinicScopedMixin:
@@ -37,6 +56,10 @@ class ClinicScopedMixin:
         return self.shows_builtins and getattr(obj, "clinic_id", False) is None
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = SafeAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
         related_admin = self.admin_site._registry.get(db_field.related_model)
         if isinstance(related_admin, ClinicScopedMixin) and not request.user.is_superuser:
             kwargs["queryset"] = related_admin.get_queryset(request)
@@ -44,6 +67,20 @@ class ClinicScopedMixin:
                 # Staff create objects in their own clinic; built-ins are the operator's.
                 kwargs.update(required=True, empty_label=None)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict:
+        # The add form takes initial values from the query string; a malformed id there
+        # ("?patient=abc") would crash the related-object widget, so it is dropped.
+        initial = super().get_changeform_initial_data(request)
+        for name, value in list(initial.items()):
+            try:
+                field = self.opts.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            is_key = field.concrete and field.is_relation and not field.many_to_many
+            if is_key and not _is_valid_key(field.target_field, value):
+                del initial[name]
+        return initial
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         if request.user.is_superuser:
@@ -87,3 +124,61 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
+
+
+class AuditedAdminMixin:
+    """Records one audit row per successful admin page of a model that holds patient data.
+
+    `audit_patient_path` leads from the object to its Patient ("" when it is the Patient,
+    "patient" for an assignment). Lists and empty add forms name no single patient.
+    """
+
+    audit_patient_path = "patient"
+    #: The admin pages that record (the admin's other URLs show no patient data).
+    audited_views = ("changelist_view", "add_view", "change_view", "history_view", "delete_view")
+
+    def _audit_patient_of(self, obj):
+        if obj is None:
+            return None
+        target = obj
+        for part in filter(None, self.audit_patient_path.split("__")):
+            target = getattr(target, part, None)
+            if target is None:
+                return None
+        return target
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        request._audit_object = obj
+        return obj
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        request._audit_object = obj
+
+    def _audited(self, request, response, action=None):
+        from .audit import audit_patient, record_if_marked
+
+        audit_patient(request, self._audit_patient_of(getattr(request, "_audit_object", None)))
+        record_if_marked(request, response, action)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        return self._audited(request, response, "list" if request.method == "GET" else None)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        response = super().add_view(request, form_url, extra_context)
+        return self._audited(request, response, "create" if request.method == "POST" else None)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return self._audited(
+            request, super().change_view(request, object_id, form_url, extra_context)
+        )
+
+    def history_view(self, request, object_id, extra_context=None):
+        return self._audited(request, super().history_view(request, object_id, extra_context))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        response = super().delete_view(request, object_id, extra_context)
+        return self._audited(request, response, "delete" if request.method == "POST" else None)

@@ -26,6 +26,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from patients.selectors import patient_of_user
 
 from .access import staff_member
+from .audit import AuditedAPIMixin, audit_patient
 
 
 class Conflict(exceptions.APIException):
@@ -174,3 +175,20 @@ def paginated(view, queryset, serializer_class) -> Response:
     page = view.paginate_queryset(queryset)
     data = serializer_class(page, many=True, context=view.get_serializer_context()).data
     return view.get_paginated_response(data)
+
+
+class AuditedPatientDataMixin(AuditedAPIMixin):
+    """Records each successful request in the audit trail (clinic.audit): a list names no
+    single patient, an object names its patient (`audit_patient_of(obj)`)."""
+
+    def audit_patient_of(self, obj):
+        return obj.patient
+
+    def get_object(self):
+        obj = super().get_object()
+        audit_patient(self.request, self.audit_patient_of(obj))
+        return obj
+
+    def list(self, request, *args, **kwargs):
+        audit_patient(request, None)
+        return super().list(request, *args, **kwargs)

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from apitokens.api import ApiTokenViewSet
 from patients.api import (
+    AdherenceViewSet,
     AssignmentViewSet,
     PatientViewSet,
     PlanViewSet,
@@ -24,6 +25,7 @@ router.register("assignments", AssignmentViewSet, basename="assignment")
 router.register("today", TodayViewSet, basename="today")
 router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
+router.register("adherence", AdherenceViewSet, basename="adherence")
 router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = router.urls

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = _("Clinic")
+
+    def ready(self) -> None:
+        # Connects the sign-in receivers (session clock, expiry).
+        from . import signin  # noqa: F401

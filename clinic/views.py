@@ -11,7 +11,7 @@ from .access import staff_member
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role where it belongs: staff to their workspace, patients to their plan."""
     if request.user.is_superuser or staff_member(request.user) is not None:
-        return redirect("admin:index")
+        return redirect("dashboard:home" if staff_member(request.user) else "admin:index")
     patient = patient_of_user(request.user)
     if patient is None:
         return render(request, "clinic/no_role.html", status=403)

@@ -1,9 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from clinic.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.access import is_clinic_admin
+from clinic.admin_scoping import (
+    AuditedAdminMixin,
+    ClinicScopedAdmin,
+    ClinicScopedMixin,
+    ReadOnlyMixin,
+)
 
-from .models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
+from .models import (
+    Assignment,
+    AssignmentPause,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    Session,
+)
+from .services import patient_sign_out_everywhere
 
 
 class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
@@ -24,7 +42,9 @@ class InvitationInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdmin):
+class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
+    audit_patient_path = ""
+    actions = ["sign_out_everywhere"]
     list_display = ["__str__", "physiotherapist", "email", "has_account", "archived"]
     list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["physiotherapist__user", "user"]
@@ -37,9 +57,49 @@ class PatientAdmin(ClinicScopedAdmin):
         "physiotherapist",
         "user",
         "archived_at",
+        "record_export",
     ]
+    readonly_fields = ["record_export"]
     autocomplete_fields = ["user"]
     inlines = [AssignmentInline, InvitationInline]
+
+    @admin.display(description=_("record"))
+    def record_export(self, obj: Patient) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("patient_record_export", args=[obj.pk, "json"]),
+            _("Export as JSON"),
+            reverse("patient_record_export", args=[obj.pk, "csv"]),
+            _("Export as CSV"),
+        )
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if obj is None or not (request.user.is_superuser or is_clinic_admin(request.user)):
+            fields = [field for field in fields if field != "record_export"]
+        return fields
+
+    @admin.action(description=_("Sign out everywhere"))
+    def sign_out_everywhere(self, request, queryset):
+        from clinic.audit import audit_record
+
+        count = 0
+        for patient in queryset.filter(user__isnull=False):
+            patient_sign_out_everywhere(patient=patient)
+            audit_record(request, patient=patient, action="sign_out")
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d patient was signed out on every device.",
+                "%(count)d patients were signed out on every device.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(boolean=True, description=_("has sign-in"))
     def has_account(self, obj: Patient) -> bool:
@@ -61,7 +121,7 @@ class PauseInline(ClinicScopedMixin, admin.TabularInline):
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(ClinicScopedAdmin):
+class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
     clinic_lookup = "patient__clinic"
     list_display = ["patient", "routine", "starts_on", "ends_on", "sessions_per_day"]
     list_select_related = ["patient", "routine"]
@@ -82,7 +142,7 @@ class CompletionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+class SessionAdmin(AuditedAdminMixin, ReadOnlyMixin, ClinicScopedAdmin):
     clinic_lookup = "patient__clinic"
     list_display = ["patient", "local_date", "started_at", "finished_at", "pain", "flagged"]
     list_filter = ["flagged", "local_date"]
@@ -93,10 +153,19 @@ class SessionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
 
 
 @admin.register(Completion)
-class CompletionAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+class CompletionAdmin(AuditedAdminMixin, ReadOnlyMixin, ClinicScopedAdmin):
     clinic_lookup = "patient__clinic"
     list_display = ["exercise_name", "patient", "side", "set_number", "status", "recorded_at"]
     list_filter = ["status", "skip_reason"]
     list_select_related = ["patient"]
     search_fields = ["patient__first_name", "patient__last_name", "exercise_name"]
     date_hierarchy = "recorded_at"
+
+
+@admin.register(AttentionReview)
+class AttentionReviewAdmin(ReadOnlyMixin, ClinicScopedAdmin):
+    clinic_lookup = "patient__clinic"
+    list_display = ["patient", "reasons", "reviewed_by", "reviewed_at"]
+    list_select_related = ["patient", "reviewed_by"]
+    search_fields = ["patient__first_name", "patient__last_name"]
+    date_hierarchy = "reviewed_at"

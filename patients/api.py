@@ -6,6 +6,7 @@ endpoints). Every queryset comes from a selector scoped to the signed-in user, s
 object answers 404; writes go through input serializers into the services the pages call.
 """
 
+import datetime
 import uuid
 
 import django_filters
@@ -24,12 +25,14 @@ from rest_framework.response import Response
 
 from clinic import api_fields as fields
 from clinic.access import staff_member
-from clinic.api import Conflict, IsPatient, IsStaffMember
+from clinic.api import AuditedPatientDataMixin, Conflict, IsPatient, IsStaffMember
+from clinic.audit import audit_patient
 from clinic.models import StaffMember
 from routines.api import ExerciseSerializer, RoutineStepSerializer
 from routines.models import RoutineStep
-from routines.selectors import routines_for_staff
+from routines.selectors import routines_for_clinic
 
+from .adherence import clinic_overview, patient_adherence
 from .forms import PAIN_MESSAGE
 from .models import (
     ALL_WEEKDAYS,
@@ -55,11 +58,10 @@ from .services import (
     CompletionConflict,
     assignment_create,
     completion_record,
-    patient_create,
-    patient_update,
     session_finish,
     session_open_or_start,
 )
+from .staff_services import patient_create, patient_update
 
 ID = r"[0-9]+"
 # A key sent in the `Idempotency-Key` header stands for a client_id: the same key from the
@@ -136,7 +138,12 @@ class PatientFilter(fields.FilterSet):
     create=extend_schema(request=PatientInputSerializer, responses={201: PatientSerializer}),
     partial_update=extend_schema(request=PatientInputSerializer, responses=PatientSerializer),
 )
-class PatientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PatientViewSet(
+    AuditedPatientDataMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
     """The clinic's patients. A new patient signs in after accepting an invitation."""
 
     queryset = Patient.objects.none()  # for the schema; get_queryset() scopes
@@ -156,6 +163,7 @@ class PatientViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         payload = PatientInputSerializer(data=request.data, context=self._context())
         payload.is_valid(raise_exception=True)
         patient = patient_create(clinic=staff_member(request.user).clinic, **payload.validated_data)
+        audit_patient(request, patient)
         return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -219,7 +227,7 @@ class AssignmentInputSerializer(serializers.Serializer):
         return patient.first()
 
     def validate_routine(self, value: int):
-        routine = routines_for_staff(member=self.context["member"]).filter(
+        routine = routines_for_clinic(clinic=self.context["member"].clinic).filter(
             id=value, archived_at__isnull=True
         )
         if not routine:
@@ -244,6 +252,7 @@ class AssignmentFilter(fields.FilterSet):
     create=extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer}),
 )
 class AssignmentViewSet(
+    AuditedPatientDataMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -270,6 +279,7 @@ class AssignmentViewSet(
         payload = AssignmentInputSerializer(data=request.data, context={"member": member})
         payload.is_valid(raise_exception=True)
         assignment = assignment_create(created_by=request.user, **payload.validated_data)
+        audit_patient(request, assignment.patient)
         assignment = self.get_queryset().get(id=assignment.id)
         return Response(
             AssignmentSerializer(assignment, context=self.get_serializer_context()).data,
@@ -317,7 +327,7 @@ class PlanSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TodayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class TodayViewSet(AuditedPatientDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your plans running today (in your clinic's time zone): sessions due, done and left."""
 
     serializer_class = TodaySerializer
@@ -326,10 +336,11 @@ class TodayViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
+        audit_patient(self.request, self.request.patient)
         return patient_today(patient=self.request.patient)
 
 
-class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class PlanViewSet(AuditedPatientDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your plans now and to come, with every step's exercise: the handout."""
 
     serializer_class = PlanSerializer
@@ -338,6 +349,7 @@ class PlanViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     filter_backends: list = []
 
     def get_queryset(self):
+        audit_patient(self.request, self.request.patient)
         return patient_plan(patient=self.request.patient)
 
 
@@ -478,6 +490,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     ),
 )
 class SessionViewSet(
+    AuditedPatientDataMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
@@ -497,7 +510,10 @@ class SessionViewSet(
 
     def list(self, request: Request) -> Response:
         if staff_member(request.user) is None:
-            self._patient()  # neither staff nor a patient: 404, as on the pages
+            patient = self._patient()  # neither staff nor a patient: 404, as on the pages
+            response = super().list(request)
+            audit_patient(request, patient)
+            return response
         return super().list(request)
 
     def _patient(self):
@@ -511,6 +527,7 @@ class SessionViewSet(
         session = sessions_for_patient(user=self.request.user).filter(id=pk).first()
         if session is None:
             raise exceptions.NotFound
+        audit_patient(self.request, session.patient)
         return session
 
     def create(self, request: Request) -> Response:
@@ -518,6 +535,7 @@ class SessionViewSet(
         payload = SessionStartInputSerializer(data=request.data, context={"patient": patient})
         payload.is_valid(raise_exception=True)
         session, started = session_open_or_start(**payload.validated_data)
+        audit_patient(request, patient)
         return Response(
             SessionSerializer(session).data,
             status=status.HTTP_201_CREATED if started else status.HTTP_200_OK,
@@ -564,3 +582,154 @@ class SessionViewSet(
         payload.is_valid(raise_exception=True)
         session = session_finish(session=session, **payload.validated_data)
         return Response(SessionSerializer(session).data)
+
+
+# Adherence (staff): the clinic's table and one patient's detail, from patients.adherence.
+
+
+class AdherenceFigureSerializer(serializers.Serializer):
+    scheduled = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    percent = serializers.IntegerField(allow_null=True)
+
+
+class ReasonSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    text = serializers.CharField()
+
+
+class AdherenceRowSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(source="patient.id")
+    patient_name = serializers.CharField(source="patient.__str__")
+    physiotherapist = serializers.IntegerField(source="patient.physiotherapist_id", allow_null=True)
+    week = AdherenceFigureSerializer(help_text="The last 7 days.")
+    month = AdherenceFigureSerializer(help_text="The last 30 days.")
+    streak = serializers.IntegerField()
+    last_session_on = serializers.DateField(allow_null=True)
+    latest_pain = serializers.IntegerField(allow_null=True)
+    pain_trend = serializers.CharField(allow_null=True)
+    average_pain = serializers.FloatField(allow_null=True)
+    needs_attention = serializers.BooleanField()
+    reasons = ReasonSerializer(many=True)
+
+
+class DaySerializer(serializers.Serializer):
+    date = serializers.DateField()
+    scheduled = serializers.IntegerField()
+    completed = serializers.IntegerField()
+    sessions = serializers.IntegerField()
+    paused = serializers.BooleanField()
+
+
+class PatientAdherenceSerializer(serializers.Serializer):
+    patient = serializers.IntegerField(source="patient.id")
+    start = serializers.DateField()
+    end = serializers.DateField()
+    adherence = AdherenceFigureSerializer()
+    streak = serializers.IntegerField()
+    last_session_on = serializers.DateField(allow_null=True)
+    average_pain = serializers.FloatField(allow_null=True)
+    pain_trend = serializers.CharField(allow_null=True)
+    latest_pain = serializers.IntegerField(allow_null=True)
+    days = DaySerializer(many=True)
+    reasons = ReasonSerializer(many=True)
+
+
+class AdherenceQuerySerializer(serializers.Serializer):
+    physiotherapist = fields.IntegerField(
+        required=False, help_text="Only this physiotherapist's patients."
+    )
+    attention = fields.BooleanField(
+        required=False, allow_null=True, default=None, help_text="Only those who need attention."
+    )
+
+    def to_internal_value(self, data):
+        # Query strings are text: read them as the schema types them, strictly.
+        values = {}
+        if "physiotherapist" in data:
+            raw = data["physiotherapist"]
+            values["physiotherapist"] = int(raw) if raw.lstrip("-").isdigit() else raw
+        if "attention" in data:
+            raw = data["attention"]
+            values["attention"] = {"true": True, "false": False}.get(raw, raw)
+        return super().to_internal_value(values)
+
+
+class AdherencePeriodSerializer(serializers.Serializer):
+    start = fields.DateField(required=False, help_text="Default: 29 days before today.")
+    end = fields.DateField(required=False, help_text="Default: today.")
+
+
+ADHERENCE_DAYS_MAX = 366
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[AdherenceQuerySerializer]),
+    retrieve=extend_schema(
+        parameters=[
+            AdherencePeriodSerializer,
+            OpenApiParameter(
+                "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A patient."
+            ),
+        ],
+        responses=PatientAdherenceSerializer,
+    ),
+)
+class AdherenceViewSet(AuditedPatientDataMixin, viewsets.GenericViewSet):
+    """Adherence as on the staff home page: who needs attention and why, 7- and 30-day
+    adherence, streak, last session and pain; per patient, a calendar of days."""
+
+    queryset = Patient.objects.none()  # for the schema; get_queryset() scopes
+    serializer_class = AdherenceRowSerializer
+    permission_classes = [IsStaffMember]
+    filter_backends: list = []
+    lookup_value_regex = ID
+
+    def get_queryset(self):
+        return patients_for_staff(member=staff_member(self.request.user)).filter(
+            archived_at__isnull=True
+        )
+
+    def audit_patient_of(self, obj):
+        return obj
+
+    def list(self, request: Request) -> Response:
+        member = staff_member(request.user)
+        query = AdherenceQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        physiotherapist = None
+        if "physiotherapist" in query.validated_data:
+            physiotherapist = StaffMember.objects.filter(
+                id=query.validated_data["physiotherapist"], clinic_id=member.clinic_id
+            ).first()
+            if physiotherapist is None:
+                audit_patient(request, None)
+                return self.get_paginated_response_for([])
+        rows = clinic_overview(clinic=member.clinic, physiotherapist=physiotherapist)
+        attention = query.validated_data.get("attention")
+        if attention is not None:
+            rows = [row for row in rows if row.needs_attention == attention]
+        rows.sort(key=lambda row: (not row.needs_attention, str(row.patient)))
+        audit_patient(request, None)
+        return self.get_paginated_response_for(rows)
+
+    def get_paginated_response_for(self, rows: list) -> Response:
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(AdherenceRowSerializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str) -> Response:
+        patient = self.get_object()
+        period = AdherencePeriodSerializer(data=request.query_params)
+        period.is_valid(raise_exception=True)
+        today = patient.clinic.today()
+        end = period.validated_data.get("end", today)
+        start = period.validated_data.get("start", end - datetime.timedelta(days=29))
+        if end < start or (end - start).days > ADHERENCE_DAYS_MAX:
+            raise exceptions.ValidationError(
+                {"start": [_("Ask for up to a year, with the start before the end.")]}
+            )
+        detail = patient_adherence(patient=patient, start=start, end=end)
+        overview = clinic_overview(clinic=patient.clinic, patient=patient)
+        data = PatientAdherenceSerializer(detail).data
+        data["reasons"] = ReasonSerializer(overview[0].reasons if overview else [], many=True).data
+        return Response(data)

@@ -97,6 +97,9 @@ class Assignment(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     # When the physiotherapist last changed the plan: the patient is told on their next visit.
     changed_at = models.DateTimeField(_("plan changed"), null=True, blank=True)
+    # What changed (one line per change) and when the patient last saw the notice.
+    change_summary = models.TextField(_("what changed"), blank=True)
+    change_seen_at = models.DateTimeField(_("change seen"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("assignment")
@@ -126,6 +129,16 @@ class Assignment(models.Model):
 
     def runs_on_weekday(self, weekday: int) -> bool:
         return bool(self.weekdays & (1 << weekday))
+
+    @property
+    def has_unseen_change(self) -> bool:
+        """Changed by the physiotherapist since the patient last saw the "plan changed" notice."""
+        if self.changed_at is None:
+            return False
+        return self.change_seen_at is None or self.change_seen_at < self.changed_at
+
+    def change_lines(self) -> list[str]:
+        return [line for line in self.change_summary.splitlines() if line.strip()]
 
 
 class AssignmentPause(models.Model):
@@ -278,3 +291,46 @@ class Completion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.exercise_name} {self.side} set {self.set_number}: {self.status}"
+
+
+class AttentionReview(models.Model):
+    """A staff member looked at a patient's "needs attention" alert.
+
+    It keeps the data the alert was raised on, so the same alert is not raised again until
+    something new happens (see patients.adherence.attention_reasons).
+    """
+
+    patient = models.ForeignKey(Patient, models.CASCADE, related_name="attention_reviews")
+    reviewed_by = models.ForeignKey(
+        "clinic.User", models.SET_NULL, null=True, related_name="+", verbose_name=_("reviewed by")
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"))
+    # The clinic-local day of the review: days after it are new data.
+    reviewed_on = models.DateField(_("reviewed on"))
+    # Space-separated reason codes the alert had, e.g. "low_adherence pain_high".
+    reasons = models.CharField(_("reasons"), max_length=200)
+    # The patient's latest session when it was reviewed: later sessions are new data.
+    last_session = models.ForeignKey(
+        Session, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    adherence_7 = models.PositiveSmallIntegerField(_("7-day adherence (%)"), null=True, blank=True)
+    latest_pain = models.PositiveSmallIntegerField(_("latest pain"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attention review")
+        verbose_name_plural = _("attention reviews")
+        ordering = ["-reviewed_at", "-id"]
+        indexes = [
+            # The staff home page: each patient's latest review.
+            models.Index(fields=["patient", "-reviewed_at"], name="review_patient_latest_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reasons=""), name="review_has_reasons"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient} reviewed {self.reviewed_at:%Y-%m-%d}"
+
+    @property
+    def reason_codes(self) -> set[str]:
+        return set(self.reasons.split())

@@ -9,10 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clinic.signin import user_sign_out_everywhere
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
 
-from .models import ALL_WEEKDAYS, PAIN_MAX, Assignment, Completion, Patient, Session
+from .models import (
+    ALL_WEEKDAYS,
+    PAIN_MAX,
+    Assignment,
+    AttentionReview,
+    Completion,
+    Patient,
+    Session,
+)
 from .schedule import assignment_state
 
 # A pain this high at the end of a session flags it and asks the patient to call the clinic.
@@ -108,38 +117,6 @@ def session_open_or_start(*, assignment: Assignment) -> tuple[Session, bool]:
 
 
 @transaction.atomic
-def patient_create(
-    *,
-    clinic,
-    first_name: str,
-    last_name: str = "",
-    email: str = "",
-    physiotherapist=None,
-) -> Patient:
-    """Add a patient to a clinic (without a sign-in: they get one through an invitation)."""
-    patient = Patient(
-        clinic=clinic,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        physiotherapist=physiotherapist,
-    )
-    patient.full_clean()
-    patient.save()
-    return patient
-
-
-@transaction.atomic
-def patient_update(*, patient: Patient, **fields) -> Patient:
-    """Change a patient's name, email or physiotherapist."""
-    for name, value in fields.items():
-        setattr(patient, name, value)
-    patient.full_clean()
-    patient.save()
-    return patient
-
-
-@transaction.atomic
 def completion_record(
     *,
     session: Session,
@@ -228,6 +205,19 @@ def completion_record(
     return completion, True
 
 
+def session_missing_sets(*, session: Session) -> list[tuple[RoutineStep, int, str]]:
+    """The (step, set, side) of the session's active steps that have no completion yet."""
+    recorded = set(session.completions.values_list("step_id", "set_number", "side"))
+    steps = session.assignment.routine.steps.filter(archived_at__isnull=True)
+    return [
+        (step, set_number, side)
+        for step in steps
+        for set_number in range(1, step.sets + 1)
+        for side in step.side_names
+        if (step.id, set_number, side) not in recorded
+    ]
+
+
 @transaction.atomic
 def session_finish(
     *,
@@ -237,11 +227,18 @@ def session_finish(
     note: str = "",
     finished_at: datetime.datetime | None = None,
 ) -> Session:
-    """Close a session with the patient's report; a pain of 7 or more flags it for staff."""
+    """Close a session with the patient's report; a pain of 7 or more flags it for staff.
+
+    Only a complete session can be finished: every side of every set of every active step
+    done or skipped (with a reason). So "finished" is what adherence counts as completed,
+    decided once with the routine as it was, and later edits to the plan never rewrite it.
+    """
     if session.is_finished:
         raise ValidationError(_("This session is already finished."))
     if pain is not None and not 0 <= pain <= PAIN_MAX:
         raise ValidationError({"pain": _("Choose a pain score from 0 to 10.")})
+    if session_missing_sets(session=session):
+        raise ValidationError(_("Do or skip every step before finishing the session."))
     finished_at = finished_at or timezone.now()
     _ensure_assignment_running(session.assignment, finished_at)
     session.finished_at = finished_at
@@ -252,3 +249,40 @@ def session_finish(
     session.full_clean()
     session.save()
     return session
+
+
+@transaction.atomic
+def attention_review_record(
+    *,
+    patient: Patient,
+    reviewed_by: AbstractBaseUser,
+    reasons: list[str],
+    last_session: Session | None,
+    adherence_7: int | None = None,
+    latest_pain: int | None = None,
+) -> AttentionReview:
+    """Record that a staff member looked at a patient's alert, and the data it covered."""
+    if last_session is not None and last_session.patient_id != patient.pk:
+        raise ValidationError({"last_session": _("This session is not this patient's.")})
+    review = AttentionReview(
+        patient=patient,
+        reviewed_by=reviewed_by,
+        reviewed_at=timezone.now(),
+        reviewed_on=patient.clinic.today(),
+        reasons=" ".join(reasons),
+        last_session=last_session,
+        adherence_7=adherence_7,
+        latest_pain=latest_pain,
+    )
+    review.full_clean()
+    review.save()
+    return review
+
+
+def patient_sign_out_everywhere(*, patient: Patient) -> None:
+    """End the patient's sessions on every device (a lost phone, a shared computer).
+
+    The caller records it in the audit trail (it has the request): see clinic.audit.
+    """
+    if patient.user_id is not None:
+        user_sign_out_everywhere(user=patient.user)

@@ -5,11 +5,13 @@ items answer 404. Writes go through input serializers into routines.services.
 """
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -30,16 +32,39 @@ from .models import (
     RoutineStep,
     Sides,
 )
-from .selectors import exercises_for_staff, routine_steps_for_staff, routines_for_staff
+from .selectors import exercises_for_clinic, routines_for_clinic
 from .services import (
     exercise_create,
     exercise_update,
     routine_create,
     routine_step_add,
-    routine_step_remove,
+    routine_step_move,
+    routine_step_take_out,
     routine_step_update,
     routine_update,
 )
+
+READ_ONLY = gettext_lazy("Built-in items are read-only: duplicate them to change them.")
+
+
+def _ensure_own(obj) -> None:
+    """Built-ins are listed for every clinic but changed by none (403, not 404: they are
+    visible)."""
+    if obj.clinic_id is None:
+        raise exceptions.PermissionDenied(READ_ONLY)
+
+
+def _clinic(request):
+    return staff_member(request.user).clinic
+
+
+def routines_with_steps(*, clinic):
+    """The clinic's templates and drafts (routines_for_clinic) with their active steps."""
+    steps = RoutineStep.objects.filter(archived_at__isnull=True).select_related("exercise")
+    return routines_for_clinic(clinic=clinic).prefetch_related(
+        Prefetch("steps", queryset=steps, to_attr="active_steps")
+    )
+
 
 ID = r"[0-9]+"
 
@@ -125,18 +150,17 @@ class ExerciseViewSet(
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return exercises_for_staff(member=staff_member(self.request.user))
+        return exercises_for_clinic(clinic=_clinic(self.request))
 
     def create(self, request: Request) -> Response:
         payload = ExerciseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        exercise = exercise_create(
-            clinic=staff_member(request.user).clinic, **payload.validated_data
-        )
+        exercise = exercise_create(clinic=_clinic(request), **payload.validated_data)
         return Response(ExerciseSerializer(exercise).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         exercise = self.get_object()
+        _ensure_own(exercise)
         payload = ExerciseInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         exercise = exercise_update(exercise=exercise, **payload.validated_data)
@@ -187,18 +211,16 @@ class RoutineSerializer(serializers.ModelSerializer):
 class RoutineInputSerializer(serializers.Serializer):
     name = fields.CharField(max_length=120)
     goal = fields.CharField(max_length=5000, allow_blank=True, default="")
-    is_template = fields.BooleanField(default=True)
 
 
 class RoutineFilter(fields.FilterSet):
-    q = fields.SearchFilter(method="search", label="Name contains")
+    q = fields.SearchFilter(method="search", label="Name or goal contains")
     is_template = fields.BooleanFilter()
     builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
 
     class Meta:
         model = Routine
-        fields = ["q", "is_template", "builtin", "archived"]
+        fields = ["q", "is_template", "builtin"]
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(goal__icontains=value))
@@ -209,8 +231,9 @@ class RoutineFilter(fields.FilterSet):
     partial_update=extend_schema(request=RoutineInputSerializer, responses=RoutineSerializer),
 )
 class RoutineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Routines with their steps: the built-in templates (read-only) and the clinic's own,
-    patients' copies included. Steps are changed at /routines/<id>/steps/."""
+    """The clinic's templates and drafts and the built-in templates (read-only), with their
+    steps; patients' own copies are reached through their assignments. Steps are changed at
+    /routines/<id>/steps/."""
 
     queryset = Routine.objects.none()  # for the schema; get_queryset() scopes
     serializer_class = RoutineSerializer
@@ -220,46 +243,52 @@ class RoutineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return routines_for_staff(member=staff_member(self.request.user))
+        return routines_with_steps(clinic=_clinic(self.request))
 
     def create(self, request: Request) -> Response:
         payload = RoutineInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         routine = routine_create(
-            clinic=staff_member(request.user).clinic,
-            created_by=request.user,
-            **payload.validated_data,
+            clinic=_clinic(request), created_by=request.user, **payload.validated_data
         )
         routine = self.get_queryset().get(id=routine.id)
         return Response(RoutineSerializer(routine).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         routine = self.get_object()
+        _ensure_own(routine)
         payload = RoutineInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        routine_update(routine=routine, **payload.validated_data)
+        changes = {"name": routine.name, "goal": routine.goal, **payload.validated_data}
+        routine_update(routine=routine, **changes)
         return Response(RoutineSerializer(self.get_object()).data)
 
 
-class RoutineStepInputSerializer(serializers.Serializer):
-    exercise = fields.IntegerField(min_value=1)
-    position = fields.IntegerField(min_value=1, max_value=1000, required=False)
-    hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX, default=20)
-    repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX, default=1)
-    sets = fields.IntegerField(min_value=1, max_value=SETS_MAX, default=1)
-    sides = fields.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
-    rest_seconds = fields.IntegerField(min_value=0, max_value=REST_SECONDS_MAX, default=10)
-    note = fields.CharField(max_length=500, allow_blank=True, default="")
+class RoutineStepAddSerializer(serializers.Serializer):
+    exercise = fields.IntegerField(
+        min_value=1, help_text="Added at the end, with the exercise's default prescription."
+    )
 
     def validate_exercise(self, value: int) -> Exercise:
-        exercise = exercises_for_staff(member=self.context["member"]).filter(id=value).first()
+        exercise = exercises_for_clinic(clinic=self.context["clinic"]).filter(id=value).first()
         if exercise is None:
-            raise serializers.ValidationError(_("Choose an exercise from your library."))
+            raise serializers.ValidationError(_("This exercise is not in your library."))
         return exercise
 
 
-class RoutineStepUpdateSerializer(RoutineStepInputSerializer):
-    position = None
+class RoutineStepUpdateSerializer(serializers.Serializer):
+    hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
+    repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX)
+    sets = fields.IntegerField(min_value=1, max_value=SETS_MAX)
+    sides = fields.ChoiceField(choices=Sides.choices)
+    rest_seconds = fields.IntegerField(min_value=0, max_value=REST_SECONDS_MAX)
+    note = fields.CharField(max_length=500, allow_blank=True)
+
+
+class RoutineStepMoveSerializer(serializers.Serializer):
+    offset = fields.ChoiceField(
+        choices=[("up", "up"), ("down", "down")], help_text="Swap with the step above or below."
+    )
 
 
 ROUTINE_ID = OpenApiParameter("routine_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -270,7 +299,7 @@ ROUTINE_ID = OpenApiParameter("routine_id", OpenApiTypes.INT, OpenApiParameter.P
     retrieve=extend_schema(parameters=[ROUTINE_ID]),
     create=extend_schema(
         parameters=[ROUTINE_ID],
-        request=RoutineStepInputSerializer,
+        request=RoutineStepAddSerializer,
         responses={201: RoutineStepSerializer},
     ),
     partial_update=extend_schema(
@@ -279,6 +308,9 @@ ROUTINE_ID = OpenApiParameter("routine_id", OpenApiTypes.INT, OpenApiParameter.P
         responses=RoutineStepSerializer,
     ),
     destroy=extend_schema(parameters=[ROUTINE_ID]),
+    move=extend_schema(
+        parameters=[ROUTINE_ID], request=RoutineStepMoveSerializer, responses=RoutineStepSerializer
+    ),
 )
 class RoutineStepViewSet(
     mixins.ListModelMixin,
@@ -293,39 +325,49 @@ class RoutineStepViewSet(
     serializer_class = RoutineStepSerializer
     permission_classes = [IsStaffMember]
     pagination_class = None
+    filter_backends: list = []
     lookup_value_regex = ID
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def _routine(self) -> Routine:
-        member = staff_member(self.request.user)
-        return get_object_or_404(routines_for_staff(member=member), id=self.kwargs["routine_id"])
+        routines = routines_for_clinic(clinic=_clinic(self.request))
+        return get_object_or_404(routines, id=self.kwargs["routine_id"])
 
     def get_queryset(self):
         routine = self._routine()
-        return routine_steps_for_staff(
-            member=staff_member(self.request.user), routine_id=routine.id
+        return (
+            routine.steps.filter(archived_at__isnull=True)
+            .select_related("exercise", "routine")
+            .order_by("position", "id")
         )
-
-    def get_serializer_context(self):
-        return {**super().get_serializer_context(), "member": staff_member(self.request.user)}
 
     def create(self, request: Request, routine_id: str) -> Response:
         routine = self._routine()
-        payload = RoutineStepInputSerializer(
-            data=request.data, context=self.get_serializer_context()
-        )
+        _ensure_own(routine)
+        payload = RoutineStepAddSerializer(data=request.data, context={"clinic": _clinic(request)})
         payload.is_valid(raise_exception=True)
         step = routine_step_add(routine=routine, **payload.validated_data)
         return Response(RoutineStepSerializer(step).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, routine_id: str, pk: str) -> Response:
         step = self.get_object()
-        payload = RoutineStepUpdateSerializer(
-            data=request.data, partial=True, context=self.get_serializer_context()
-        )
+        _ensure_own(step.routine)
+        payload = RoutineStepUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         step = routine_step_update(step=step, **payload.validated_data)
         return Response(RoutineStepSerializer(step).data)
 
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, routine_id: str, pk: str) -> Response:
+        """Move the step one place up or down; at an end it stays."""
+        step = self.get_object()
+        _ensure_own(step.routine)
+        payload = RoutineStepMoveSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        offset = -1 if payload.validated_data["offset"] == "up" else 1
+        step = routine_step_move(step=step, offset=offset)
+        return Response(RoutineStepSerializer(step).data)
+
     def perform_destroy(self, instance: RoutineStep) -> None:
-        routine_step_remove(step=instance)
+        _ensure_own(instance.routine)
+        routine_step_take_out(step=instance)

@@ -1,28 +1,68 @@
-from django.db.models import Prefetch, Q, QuerySet
+"""Reads for the staff workspace: the library and routines a clinic may see."""
 
-from clinic.models import StaffMember
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from clinic.models import Clinic
 
 from .models import Exercise, Routine, RoutineStep
 
-
-def exercises_for_staff(*, member: StaffMember) -> QuerySet[Exercise]:
-    """The library a staff member sees: the built-ins and their clinic's own, archived too."""
-    return Exercise.objects.filter(Q(clinic__isnull=True) | Q(clinic_id=member.clinic_id))
+BUILTIN = "builtin"
+OWN = "own"
 
 
-def routines_for_staff(*, member: StaffMember) -> QuerySet[Routine]:
-    """The built-in templates and every routine of the staff member's clinic, with active steps."""
-    steps = RoutineStep.objects.filter(archived_at__isnull=True).select_related("exercise")
-    return Routine.objects.filter(
-        Q(clinic__isnull=True) | Q(clinic_id=member.clinic_id)
-    ).prefetch_related(Prefetch("steps", queryset=steps, to_attr="active_steps"))
+def exercises_for_clinic(
+    *, clinic: Clinic, q: str = "", body_region: str = "", source: str = ""
+) -> QuerySet[Exercise]:
+    """Active built-in exercises and the clinic's own, searched by name and filtered."""
+    exercises = Exercise.objects.filter(
+        Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True
+    )
+    if q:
+        exercises = exercises.filter(name__icontains=q)
+    if body_region:
+        exercises = exercises.filter(body_region=body_region)
+    if source == BUILTIN:
+        exercises = exercises.filter(clinic__isnull=True)
+    elif source == OWN:
+        exercises = exercises.filter(clinic=clinic)
+    return exercises.order_by("name", "id")
 
 
-def routine_steps_for_staff(*, member: StaffMember, routine_id: int) -> QuerySet[RoutineStep]:
-    """The active steps of one routine the staff member can see, in order."""
+def routines_for_clinic(*, clinic: Clinic) -> QuerySet[Routine]:
+    """Templates (the clinic's and built-in) and the clinic's drafts, without patients' copies."""
+    from patients.models import Assignment
+
+    is_patient_copy = Exists(Assignment.objects.filter(routine=OuterRef("pk")))
     return (
-        RoutineStep.objects.filter(routine_id=routine_id, archived_at__isnull=True)
-        .filter(Q(routine__clinic__isnull=True) | Q(routine__clinic_id=member.clinic_id))
-        .select_related("exercise", "routine")
-        .order_by("position", "id")
+        Routine.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True)
+        .annotate(is_patient_copy=is_patient_copy)
+        .filter(is_patient_copy=False)
+        .select_related("clinic")
+        .order_by("-is_template", "name", "id")
+    )
+
+
+def active_steps(routine: Routine) -> QuerySet[RoutineStep]:
+    return routine.steps.filter(archived_at__isnull=True).select_related("exercise")
+
+
+def routine_for_builder(routine_id: int, *, clinic: Clinic) -> Routine | None:
+    """A routine the clinic may see, with its active steps (and the patient it belongs to)."""
+    from patients.models import Assignment
+
+    assignments = Assignment.objects.select_related("patient")
+    return (
+        Routine.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True)
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=RoutineStep.objects.filter(archived_at__isnull=True).select_related(
+                    "exercise"
+                ),
+                to_attr="active_steps",
+            ),
+            Prefetch("assignments", queryset=assignments, to_attr="patient_assignments"),
+        )
+        .filter(id=routine_id)
+        .first()
     )

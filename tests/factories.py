@@ -8,7 +8,12 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Assignment, Patient, Session
-from patients.services import assignment_create, completion_record, session_start
+from patients.services import (
+    assignment_create,
+    completion_record,
+    session_finish,
+    session_start,
+)
 from routines.models import Exercise, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-staple"
@@ -83,14 +88,11 @@ def make_assignment(patient: Patient, routine: Routine | None = None, **fields) 
     return assignment_create(patient=patient, routine=routine, **fields)
 
 
-def make_finished_session(
-    assignment: Assignment, when: datetime.datetime | None = None, pain=2
-) -> Session:
-    """A session in which every step was done, then finished."""
-    from patients.services import session_finish
-
-    session = session_start(assignment=assignment, started_at=when or timezone.now())
-    for step in assignment.routine.steps.select_related("exercise"):
+def record_every_step(session: Session) -> None:
+    """Do every side of every set of every step of the session's routine."""
+    for step in session.assignment.routine.steps.filter(archived_at__isnull=True).select_related(
+        "exercise"
+    ):
         for set_number in range(1, step.sets + 1):
             for side in step.side_names:
                 completion_record(
@@ -101,4 +103,12 @@ def make_finished_session(
                     set_number=set_number,
                     recorded_at=session.started_at,
                 )
+
+
+def make_finished_session(
+    assignment: Assignment, when: datetime.datetime | None = None, pain=2
+) -> Session:
+    """A session in which every step was done, then finished."""
+    session = session_start(assignment=assignment, started_at=when or timezone.now())
+    record_every_step(session)
     return session_finish(session=session, pain=pain, finished_at=session.started_at)

@@ -8,8 +8,16 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.models import Clinic, StaffMember, User
-from patients.models import Assignment, AssignmentPause, Completion, Invitation, Patient, Session
+from clinic.models import AuditEvent, Clinic, StaffMember, User
+from patients.models import (
+    Assignment,
+    AssignmentPause,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    Session,
+)
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 
@@ -43,6 +51,15 @@ def clinic_world(clinic: Clinic) -> dict:
         Invitation: invitation,
         Session: session,
         Completion: session.completions.first(),
+        AttentionReview: AttentionReview.objects.create(
+            patient=patient,
+            reviewed_by=member.user,
+            reviewed_at=timezone.now(),
+            reviewed_on=clinic.today(),
+            reasons="pain_high",
+            last_session=session,
+        ),
+        AuditEvent: AuditEvent.objects.create(clinic=clinic, patient=patient, action="view"),
     }
 
 
@@ -61,8 +78,11 @@ def admin_url(model, action: str, *args) -> str:
 
 
 # API keys belong to a person, not a clinic: tests/api/test_tokens.py covers their admin.
+# django-axes' lockout records are the operator's (Django permissions, no clinic).
 REGISTERED = [
-    model for model in admin.site._registry if model._meta.app_label not in ("auth", "apitokens")
+    model
+    for model in admin.site._registry
+    if model._meta.app_label not in ("auth", "axes", "apitokens")
 ]
 
 

@@ -35,7 +35,7 @@ def test_wrong_password_gets_a_clear_message(client, therapist):
 @pytest.mark.parametrize("role", ["therapist", "clinic_admin"])
 def test_staff_go_to_their_workspace(client, request, role):
     client.force_login(request.getfixturevalue(role).user)
-    assert client.get(reverse("home")).url == reverse("admin:index")
+    assert client.get(reverse("home")).url == reverse("dashboard:home")
 
 
 def test_patient_sees_their_own_plan(client, patient, assignment, other_patient):

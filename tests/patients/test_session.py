@@ -175,15 +175,13 @@ def test_unknown_step_is_refused(client, patient, session):
 
 def test_completion_on_a_finished_session_is_refused(client, patient, session):
     step = session.assignment.routine.steps.first()
+    factories.record_every_step(session)
     session_finish(session=session, pain=1)
+    recorded = Completion.objects.count()
     client.force_login(patient.user)
-    response = _post_unit(
-        client,
-        session,
-        step,
-    )
+    response = _post_unit(client, session, step, set_number=2)
     assert "This session is already finished" in client.get(response.url).content.decode()
-    assert not Completion.objects.exists()
+    assert Completion.objects.count() == recorded
 
 
 def test_completion_on_a_paused_plan_is_refused(client, patient, session, clinic):
@@ -234,6 +232,7 @@ def test_pain_outside_zero_to_ten_is_refused(client, patient, session, pain):
 
 
 def test_finishing_twice_is_refused(client, patient, session):
+    factories.record_every_step(session)
     session_finish(session=session, pain=2)
     client.force_login(patient.user)
     response = client.post(

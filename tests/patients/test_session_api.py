@@ -9,6 +9,8 @@ from rest_framework.test import APIClient
 
 from patients.models import AssignmentPause, Completion
 from patients.services import session_finish
+from routines.models import RoutineStep
+from tests import factories
 
 from .conftest import complete
 
@@ -72,6 +74,7 @@ def test_api_records_a_skip_with_its_reason(api, patient, session):
 
 
 def test_api_finish_records_pain_and_flags_seven_or_more(api, patient, session):
+    factories.record_every_step(session)
     api.force_authenticate(patient.user)
     response = api.post(
         _finish_url(session), {"pain": 8, "effort": "hard", "note": "Sharp"}, format="json"
@@ -108,9 +111,16 @@ def test_api_refuses_a_step_outside_the_routine(api, patient, session, other_pat
 
 
 def test_api_refuses_a_finished_session(api, patient, session):
+    factories.record_every_step(session)
     session_finish(session=session, pain=1)
+    recorded = Completion.objects.count()
+    # The physiotherapist adds a step afterwards; the finished session stays as it was.
+    first = session.assignment.routine.steps.first()
+    added = RoutineStep.objects.create(
+        routine=session.assignment.routine, exercise=first.exercise, position=99
+    )
     api.force_authenticate(patient.user)
-    response = api.post(_completions_url(session), _unit(session), format="json")
+    response = api.post(_completions_url(session), _unit(session, step=added.id), format="json")
     assert response.status_code == 400
     assert response.json() == {
         "code": "invalid",
@@ -119,7 +129,7 @@ def test_api_refuses_a_finished_session(api, patient, session):
     }
     again = api.post(_finish_url(session), {"pain": 3}, format="json")
     assert again.status_code == 400
-    assert not Completion.objects.exists()
+    assert Completion.objects.count() == recorded
     session.refresh_from_db()
     assert session.pain == 1
 

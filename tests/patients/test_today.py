@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import AssignmentPause, Session
-from patients.services import session_finish, session_start
+from patients.services import session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -183,8 +183,7 @@ def test_history_query_count_does_not_grow(
     start = timezone.now() - datetime.timedelta(days=20)
     for n in range(60):
         started_at = start + datetime.timedelta(hours=6 * n)
-        session = session_start(assignment=assignment, started_at=started_at)
-        session_finish(session=session, pain=2, finished_at=session.started_at)
+        factories.make_finished_session(assignment, started_at)
     client.force_login(patient.user)
     with django_assert_max_num_queries(6):
         response = client.get(reverse("patients:history"))

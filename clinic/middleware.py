@@ -1,0 +1,122 @@
+"""Request-wide security: request ids, request size limits and how long sign-ins last."""
+
+import ipaddress
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from .signin import IS_STAFF, LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
+
+REQUEST_ID_HEADER = "X-Request-ID"
+_SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")
+# Sliding the idle expiry writes the session; once a minute is precise enough.
+_TOUCH_EVERY_SECONDS = 60
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front, the
+    address the outermost trusted proxy saw (X-Forwarded-For entries before it are the
+    client's own claims and are ignored)."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        forwarded = [item.strip() for item in forwarded if item.strip()]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
+
+
+class RequestIdMiddleware:
+    """Tags each request with an id (a proxy's sane X-Request-ID, or a new UUID).
+
+    The id is on `request.request_id`, in the audit trail and in the response header, so
+    one request can be followed from the proxy's log to the audit row.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        offered = request.headers.get(REQUEST_ID_HEADER, "")
+        request.request_id = offered if _SANE_REQUEST_ID.match(offered) else uuid.uuid4().hex
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request.request_id
+        return response
+
+
+class RequestSizeLimitMiddleware:
+    """Refuses a request whose declared body is over REQUEST_MAX_BYTES, uploads included.
+
+    Django bounds form fields itself (DATA_UPLOAD_MAX_MEMORY_SIZE) but not file uploads;
+    this bounds the whole body before anything reads it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_MAX_BYTES:
+            return render(
+                request,
+                "413.html",
+                {"limit": settings.REQUEST_MAX_BYTES},
+                status=413,
+            )
+        return self.get_response(request)
+
+
+class SessionPolicyMiddleware:
+    """Ends staff sessions after the idle limit and after the absolute limit.
+
+    Runs after AuthenticationMiddleware. Patients' sessions are bounded by their cookie
+    expiry (browser session, or "keep me signed in") and need nothing here.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated and self._is_staff(request):
+            self._enforce_staff_limits(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _is_staff(request: HttpRequest) -> bool:
+        if IS_STAFF not in request.session:
+            request.session[IS_STAFF] = is_staff_user(request.user)
+        return request.session[IS_STAFF]
+
+    def _enforce_staff_limits(self, request: HttpRequest) -> None:
+        now = int(time.time())
+        session = request.session
+        signed_in_at = session.get(SIGNED_IN_AT)
+        last_seen_at = session.get(LAST_SEEN_AT, signed_in_at)
+        if signed_in_at is None or last_seen_at is None:
+            # A session from before the policy (or a forced login): its clock starts now.
+            session[SIGNED_IN_AT] = session[LAST_SEEN_AT] = now
+            session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+            return
+        idle = now - last_seen_at > settings.STAFF_SESSION_IDLE_SECONDS
+        too_long = now - signed_in_at > settings.STAFF_SESSION_MAX_SECONDS
+        if idle or too_long:
+            logout(request)
+            messages.info(request, _("You were signed out to keep patient data safe."))
+            return
+        if now - last_seen_at >= _TOUCH_EVERY_SECONDS:
+            session[LAST_SEEN_AT] = now
+            session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)

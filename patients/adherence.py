@@ -1,0 +1,466 @@
+"""Adherence: scheduled and completed sessions, streaks and pain, for a patient or a clinic.
+
+The rules, in one place (PRODUCT.md, "Adherence"):
+
+- **Scheduled**: an assignment schedules `sessions_per_day` sessions on every clinic-local
+  day from `starts_on` to `ends_on` (both included) whose weekday bit is set (Monday is
+  bit 0, as `date.weekday()`), except the days one of its pauses covers (an open pause runs
+  until further notice).
+- **Completed**: a finished session, on its clinic-local `local_date`, for its assignment.
+  `patients.services.session_finish` only finishes a session in which every side of every
+  set of every active step was done or skipped with a reason, so "finished" is decided
+  once, with the routine as it was then: later edits to the plan never rewrite history.
+  Per assignment and day at most what was scheduled counts, so a third session on a
+  two-a-day plan, or one on a paused or rest day, adds nothing.
+- **Today is still open**: a period that reaches today counts today's sessions once they
+  are done, and does not hold today's remaining ones against the patient; days after
+  today are not counted at all.
+- **Adherence** = completed ÷ scheduled; none when nothing was scheduled.
+- **Streak**: scheduled days in a row fully done, counting back from today (or from
+  yesterday while today is still open); rest and paused days neither count nor break it.
+  It looks back at most `LOOKBACK_DAYS`.
+- **Missed run**: scheduled days in a row without any session at all (not even a partial
+  one), counting back from yesterday; a session today ends it.
+- **Pain**: the average of the reports in the period; the latest report and the trend of
+  the last three (rising: each higher than the one before; falling: each lower; otherwise
+  steady), among the reports of the last `LOOKBACK_DAYS`.
+- **Needs attention**: see `attention_reasons` (thresholds are the clinic's own).
+
+Everything for a whole clinic runs in a fixed number of queries, whatever the number of
+patients: one each for the patients, their assignments, the pauses, the sessions counted
+per assignment and day, the last pain reports and the latest reviews. Completions are
+never read.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Avg,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Window,
+)
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext_lazy as _
+
+from clinic.models import Clinic, StaffMember
+
+from .models import Assignment, AssignmentPause, AttentionReview, Patient, Session
+
+LOOKBACK_DAYS = 90
+ONE_DAY = datetime.timedelta(days=1)
+
+LOW_ADHERENCE = "low_adherence"
+MISSED_DAYS = "missed_days"
+PAIN_HIGH = "pain_high"
+PAIN_RISING = "pain_rising"
+REASON_CODES = [LOW_ADHERENCE, MISSED_DAYS, PAIN_HIGH, PAIN_RISING]
+
+
+def days_between(start: datetime.date, end: datetime.date):
+    day = start
+    while day <= end:
+        yield day
+        day += ONE_DAY
+
+
+@dataclass
+class Day:
+    """One clinic-local day of one patient."""
+
+    date: datetime.date
+    scheduled: int = 0
+    completed: int = 0  # finished sessions, at most what was scheduled
+    sessions: int = 0  # every session started that day, finished or not
+    paused: bool = False  # an assignment would have run but was paused
+
+    @property
+    def state(self) -> str:
+        """done, partial, missed, paused or rest: what the calendar shows."""
+        if self.scheduled:
+            if self.completed >= self.scheduled:
+                return "done"
+            return "partial" if self.completed or self.sessions else "missed"
+        return "paused" if self.paused else "rest"
+
+
+@dataclass(frozen=True)
+class Adherence:
+    scheduled: int
+    completed: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.scheduled:
+            return None
+        return round(100 * self.completed / self.scheduled)
+
+    def is_below(self, percent: int) -> bool:
+        """Below `percent`, compared exactly (2 of 3 is below 67 %)."""
+        return bool(self.scheduled) and self.completed * 100 < percent * self.scheduled
+
+
+@dataclass(frozen=True)
+class PainReport:
+    session_id: int
+    local_date: datetime.date
+    pain: int
+
+
+def pain_trend(reports: list[PainReport]) -> str | None:
+    """rising, falling or steady over the last three reports (oldest first); None if fewer."""
+    if len(reports) < 3:
+        return None
+    first, second, third = (report.pain for report in reports[-3:])
+    if first < second < third:
+        return "rising"
+    if first > second > third:
+        return "falling"
+    return "steady"
+
+
+@dataclass
+class Record:
+    """What is known of one patient's days and pain, from `start` to `today`."""
+
+    start: datetime.date
+    today: datetime.date
+    days: dict[datetime.date, Day] = field(default_factory=dict)
+    pains: list[PainReport] = field(default_factory=list)  # the last three, oldest first
+
+    def day(self, date: datetime.date) -> Day:
+        return self.days.get(date) or Day(date)
+
+    def adherence(self, start: datetime.date, end: datetime.date) -> Adherence:
+        scheduled = completed = 0
+        for date in days_between(max(start, self.start), min(end, self.today)):
+            day = self.day(date)
+            completed += day.completed
+            # Today's sessions still to do are not missed yet.
+            scheduled += day.completed if date == self.today else day.scheduled
+        return Adherence(scheduled, completed)
+
+    def last_days(self, count: int) -> Adherence:
+        return self.adherence(self.today - datetime.timedelta(days=count - 1), self.today)
+
+    @property
+    def streak(self) -> int:
+        date = self.today
+        today = self.day(date)
+        if today.completed < today.scheduled:
+            date -= ONE_DAY
+        streak = 0
+        while date >= self.start:
+            day = self.day(date)
+            if day.scheduled:
+                if day.completed < day.scheduled:
+                    break
+                streak += 1
+            date -= ONE_DAY
+        return streak
+
+    def missed_run(self, after: datetime.date | None = None) -> int:
+        """Scheduled days in a row without a session, back from yesterday (and after `after`)."""
+        if self.day(self.today).sessions:
+            return 0
+        run = 0
+        date = self.today - ONE_DAY
+        floor = max(self.start, after + ONE_DAY) if after else self.start
+        while date >= floor:
+            day = self.day(date)
+            if day.scheduled:
+                if day.sessions:
+                    break
+                run += 1
+            date -= ONE_DAY
+        return run
+
+    @property
+    def latest_pain(self) -> PainReport | None:
+        return self.pains[-1] if self.pains else None
+
+    @property
+    def pain_trend(self) -> str | None:
+        return pain_trend(self.pains)
+
+
+def _records(
+    patients: QuerySet[Patient], start: datetime.date, today: datetime.date
+) -> dict[int, Record]:
+    """Every patient's days and last pain reports from `start` to `today`, in four queries."""
+    records: dict[int, Record] = defaultdict(lambda: Record(start, today))
+    running = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    assignments = list(
+        Assignment.objects.filter(running, patient__in=patients).values_list(
+            "id", "patient_id", "starts_on", "ends_on", "weekdays", "sessions_per_day"
+        )
+    )
+    pauses: dict[int, list] = defaultdict(list)
+    for assignment_id, paused_from, paused_until in AssignmentPause.objects.filter(
+        running, assignment__patient__in=patients
+    ).values_list("assignment_id", "starts_on", "ends_on"):
+        pauses[assignment_id].append((paused_from, paused_until or today))
+
+    calendar = [(date, 1 << date.weekday()) for date in days_between(start, today)]
+    scheduled: dict[tuple[int, datetime.date], int] = {}
+    for assignment_id, patient_id, starts_on, ends_on, weekdays, per_day in assignments:
+        days = records[patient_id].days
+        paused = pauses.get(assignment_id)
+        first = max((starts_on - start).days, 0)
+        last = (min(ends_on or today, today) - start).days
+        for date, bit in calendar[first : last + 1]:
+            if not weekdays & bit:
+                continue
+            day = days.get(date) or days.setdefault(date, Day(date))
+            if paused and any(low <= date <= high for low, high in paused):
+                day.paused = True
+                continue
+            scheduled[assignment_id, date] = per_day
+            day.scheduled += per_day
+
+    counts = (
+        Session.objects.filter(patient__in=patients, local_date__range=(start, today))
+        .values_list("patient_id", "assignment_id", "local_date")
+        .annotate(started=Count("id"), finished=Count("id", filter=Q(finished_at__isnull=False)))
+        .order_by()
+    )
+    for patient_id, assignment_id, date, started, finished in counts:
+        days = records[patient_id].days
+        day = days.get(date) or days.setdefault(date, Day(date))
+        day.sessions += started
+        day.completed += min(finished, scheduled.get((assignment_id, date), 0))
+
+    last_reports = (
+        Session.objects.filter(
+            patient__in=patients,
+            local_date__range=(start, today),
+            finished_at__isnull=False,
+            pain__isnull=False,
+        )
+        .annotate(
+            recent=Window(
+                RowNumber(),
+                partition_by=F("patient_id"),
+                order_by=[F("finished_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(recent__lte=3)
+        .values_list("patient_id", "id", "local_date", "pain")
+        .order_by("patient_id", "finished_at", "id")
+    )
+    for patient_id, session_id, local_date, pain in last_reports:
+        records[patient_id].pains.append(PainReport(session_id, local_date, pain))
+    return records
+
+
+def _latest_session(field_name: str) -> Subquery:
+    sessions = Session.objects.filter(patient=OuterRef("pk")).order_by(
+        "-local_date", "-started_at", "-id"
+    )
+    return Subquery(sessions.values(field_name)[:1])
+
+
+def _average_pain(start: datetime.date, end: datetime.date) -> Subquery:
+    reports = (
+        Session.objects.filter(
+            patient=OuterRef("pk"),
+            local_date__range=(start, end),
+            finished_at__isnull=False,
+            pain__isnull=False,
+        )
+        .values("patient")
+        .annotate(average=Avg("pain"))
+        .values("average")
+    )
+    return Subquery(reports)
+
+
+def _with_latest_session(patients: QuerySet[Patient]) -> QuerySet[Patient]:
+    return patients.annotate(
+        last_session_id=_latest_session("id"),
+        last_session_on=_latest_session("local_date"),
+    )
+
+
+@dataclass
+class PatientAdherence:
+    """One patient over one period, with today's streak and latest pain."""
+
+    patient: Patient
+    start: datetime.date
+    end: datetime.date
+    adherence: Adherence
+    streak: int
+    last_session_on: datetime.date | None
+    average_pain: float | None
+    pain_trend: str | None
+    latest_pain: int | None
+    days: list[Day]
+
+
+def patient_adherence(
+    *, patient: Patient, start: datetime.date, end: datetime.date | None = None
+) -> PatientAdherence:
+    """A patient's adherence from `start` to `end` (default: today), in six queries."""
+    today = patient.clinic.today()
+    end = end or today
+    lookback = min(start, today - datetime.timedelta(days=LOOKBACK_DAYS - 1))
+    patients = Patient.objects.filter(pk=patient.pk)
+    record = _records(patients, lookback, today)[patient.pk]
+    annotated = _with_latest_session(patients).annotate(average_pain=_average_pain(start, end))
+    row = annotated.values("last_session_on", "average_pain").get()
+    latest = record.latest_pain
+    return PatientAdherence(
+        patient=patient,
+        start=start,
+        end=end,
+        adherence=record.adherence(start, end),
+        streak=record.streak,
+        last_session_on=row["last_session_on"],
+        average_pain=row["average_pain"],
+        pain_trend=record.pain_trend,
+        latest_pain=latest.pain if latest else None,
+        days=[record.day(date) for date in days_between(start, end)],
+    )
+
+
+@dataclass
+class Reason:
+    code: str
+    text: str
+
+
+@dataclass
+class PatientOverview:
+    """One row of the staff home page."""
+
+    patient: Patient
+    week: Adherence
+    month: Adherence
+    streak: int
+    last_session_id: int | None
+    last_session_on: datetime.date | None
+    latest_pain: int | None
+    pain_trend: str | None
+    average_pain: float | None
+    reasons: list[Reason]
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.reasons)
+
+    @property
+    def reason_codes(self) -> str:
+        return " ".join(reason.code for reason in self.reasons)
+
+
+def attention_reasons(
+    record: Record, clinic: Clinic, review: AttentionReview | None = None
+) -> list[Reason]:
+    """Why a patient needs attention now, leaving out what `review` already covered.
+
+    A review covers the data it was raised on: its days (up to the day it was reviewed)
+    and its sessions (up to the latest one then). So low adherence is raised again once
+    the 7-day window lies wholly after the review, missed days once as many scheduled days
+    have been missed after it, and pain once a later session reports it.
+    """
+    reviewed = review.reason_codes if review else set()
+    reviewed_on = review.reviewed_on if review else None
+    reviewed_session = (review.last_session_id or 0) if review else 0
+    reasons = []
+
+    week = record.last_days(7)
+    week_is_new = reviewed_on is None or reviewed_on < record.today - datetime.timedelta(days=6)
+    if week.is_below(clinic.attention_adherence_percent) and (
+        LOW_ADHERENCE not in reviewed or week_is_new
+    ):
+        reasons.append(
+            Reason(
+                LOW_ADHERENCE,
+                _("%(percent)s%% of sessions done in the last 7 days (%(done)s of %(due)s)")
+                % {"percent": week.percent, "done": week.completed, "due": week.scheduled},
+            )
+        )
+
+    missed = record.missed_run(after=reviewed_on if MISSED_DAYS in reviewed else None)
+    if missed >= clinic.attention_missed_days:
+        text = _("No session on the last %(days)s scheduled days") % {"days": missed}
+        reasons.append(Reason(MISSED_DAYS, text))
+
+    latest = record.latest_pain
+    new_pain = latest is not None and latest.session_id > reviewed_session
+    if latest and latest.pain >= clinic.attention_pain and (PAIN_HIGH not in reviewed or new_pain):
+        text = _("Reported pain %(pain)s of 10 on %(date)s") % {
+            "pain": latest.pain,
+            "date": latest.local_date.isoformat(),
+        }
+        reasons.append(Reason(PAIN_HIGH, text))
+    if record.pain_trend == "rising" and (PAIN_RISING not in reviewed or new_pain):
+        pains = " → ".join(str(report.pain) for report in record.pains)
+        text = _("Pain rising over the last 3 sessions: %(pains)s") % {"pains": pains}
+        reasons.append(Reason(PAIN_RISING, text))
+    return reasons
+
+
+def _latest_reviews(patients: QuerySet[Patient]) -> dict[int, AttentionReview]:
+    reviews = (
+        AttentionReview.objects.filter(patient__in=patients)
+        .annotate(
+            recent=Window(
+                RowNumber(),
+                partition_by=F("patient_id"),
+                order_by=[F("reviewed_at").desc(), F("id").desc()],
+            )
+        )
+        .filter(recent=1)
+    )
+    return {review.patient_id: review for review in reviews}
+
+
+def clinic_overview(
+    *, clinic: Clinic, physiotherapist: StaffMember | None = None, patient: Patient | None = None
+) -> list[PatientOverview]:
+    """Every active patient of the clinic (or one physiotherapist's, or one patient).
+
+    A fixed number of queries (seven), whatever the number of patients.
+    """
+    today = clinic.today()
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
+    month_start = today - datetime.timedelta(days=29)
+    patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
+    if physiotherapist is not None:
+        patients = patients.filter(physiotherapist=physiotherapist)
+    if patient is not None:
+        patients = patients.filter(pk=patient.pk)
+    rows = list(
+        _with_latest_session(patients)
+        .annotate(average_pain=_average_pain(month_start, today))
+        .select_related("physiotherapist__user")
+    )
+    records = _records(patients, start, today)
+    reviews = _latest_reviews(patients)
+    overview = []
+    for row in rows:
+        record = records[row.pk]
+        latest = record.latest_pain
+        overview.append(
+            PatientOverview(
+                patient=row,
+                week=record.last_days(7),
+                month=record.last_days(30),
+                streak=record.streak,
+                last_session_id=row.last_session_id,
+                last_session_on=row.last_session_on,
+                latest_pain=latest.pain if latest else None,
+                pain_trend=record.pain_trend,
+                average_pain=row.average_pain,
+                reasons=attention_reasons(record, clinic, reviews.get(row.pk)),
+            )
+        )
+    return overview

@@ -1,0 +1,263 @@
+"""Writes behind the staff workspace's patient pages: patients, invitations, schedules.
+
+Kept apart from `services.py` (the patient's sessions) so the two grow independently.
+"""
+
+import datetime
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clinic.models import Clinic, StaffMember
+
+from .models import Assignment, AssignmentPause, Invitation, Patient
+from .staff_selectors import token_hash
+
+INVITATION_DAYS = 7
+PATIENT_FIELDS = ("first_name", "last_name", "email", "physiotherapist")
+
+
+def _check_physiotherapist(clinic: Clinic, physiotherapist: StaffMember | None) -> None:
+    if physiotherapist is not None and physiotherapist.clinic_id != clinic.id:
+        raise ValidationError({"physiotherapist": _("Choose someone from your clinic.")})
+
+
+@transaction.atomic
+def patient_create(
+    *,
+    clinic: Clinic,
+    first_name: str,
+    last_name: str = "",
+    email: str = "",
+    physiotherapist: StaffMember | None = None,
+) -> Patient:
+    _check_physiotherapist(clinic, physiotherapist)
+    patient = Patient(
+        clinic=clinic,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        physiotherapist=physiotherapist,
+    )
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+@transaction.atomic
+def patient_update(*, patient: Patient, **fields) -> Patient:
+    for name, value in fields.items():
+        if name not in PATIENT_FIELDS:
+            raise TypeError(f"unexpected field {name}")
+        setattr(patient, name, value)
+    _check_physiotherapist(patient.clinic, patient.physiotherapist)
+    patient.full_clean()
+    patient.save()
+    return patient
+
+
+def _revoke_open_invitations(patient: Patient) -> None:
+    patient.invitations.filter(used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def patient_archive(*, patient: Patient) -> Patient:
+    """Archive (never delete) a patient: off the roster, and their sign-in no longer works."""
+    patient.archived_at = timezone.now()
+    patient.save(update_fields=["archived_at"])
+    _revoke_open_invitations(patient)
+    return patient
+
+
+@transaction.atomic
+def patient_restore(*, patient: Patient) -> Patient:
+    patient.archived_at = None
+    patient.save(update_fields=["archived_at"])
+    return patient
+
+
+@transaction.atomic
+def patient_access_revoke(*, patient: Patient) -> Patient:
+    """Lock the patient out now: open invitations revoked, their sign-in deactivated.
+
+    Their next request finds the account inactive and is signed out. A new invitation
+    gives access back.
+    """
+    _revoke_open_invitations(patient)
+    if patient.user_id is not None:
+        get_user_model().objects.filter(id=patient.user_id).update(is_active=False)
+    return patient
+
+
+@transaction.atomic
+def invitation_create(
+    *, patient: Patient, created_by: AbstractBaseUser | None = None
+) -> tuple[Invitation, str]:
+    """Issue a one-time invitation valid for 7 days; any earlier open one is revoked.
+
+    Returns the invitation and its token: only the token's sha256 is stored, so the token
+    can be shown (and mailed) now and never again.
+    """
+    if patient.archived_at is not None:
+        raise ValidationError(_("Restore this patient before inviting them."))
+    _revoke_open_invitations(patient)
+    token = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation = Invitation(
+        patient=patient,
+        token_hash=token_hash(token),
+        created_by=created_by,
+        expires_at=now + datetime.timedelta(days=INVITATION_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    return invitation, token
+
+
+def invitation_send_email(*, invitation: Invitation, url: str) -> None:
+    patient = invitation.patient
+    local_expiry = timezone.localtime(invitation.expires_at, patient.clinic.zone)
+    body = _(
+        "Hello %(name)s,\n\n"
+        "%(clinic)s has prepared exercises for you in Limber. Open this link to start "
+        "(it works once, until %(expires)s):\n\n%(url)s\n"
+    ) % {
+        "name": patient.first_name,
+        "clinic": patient.clinic.name,
+        "expires": local_expiry.strftime("%Y-%m-%d %H:%M"),
+        "url": url,
+    }
+    send_mail(
+        _("Your exercises from %(clinic)s") % {"clinic": patient.clinic.name},
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [patient.email],
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    """Why this invitation cannot be used, in words for the patient; None when it can."""
+    if invitation is None:
+        return _("This invitation link is not valid. Ask your physiotherapist for a new one.")
+    if invitation.used_at is not None:
+        return _("This invitation has already been used. Sign in, or ask for a new one.")
+    if invitation.revoked_at is not None or invitation.patient.archived_at is not None:
+        return _("This invitation was withdrawn. Ask your physiotherapist for a new one.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask your physiotherapist for a new one.")
+    return None
+
+
+@transaction.atomic
+def invitation_accept(
+    *, invitation: Invitation, username: str | None = None, password: str | None = None
+) -> AbstractBaseUser:
+    """Give the patient their sign-in (a password, or none: this device only) and use up
+    the invitation. Raises ValidationError when it cannot be used any more."""
+    invitation = (
+        Invitation.objects.select_for_update(of=("self",))
+        .select_related("patient__clinic", "patient__user")
+        .get(id=invitation.id)
+    )
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    patient = invitation.patient
+    user = patient.user or get_user_model()(first_name=patient.first_name)
+    user.last_name = patient.last_name
+    user.email = patient.email
+    user.username = username or f"patient-{patient.id}-{secrets.token_hex(4)}"
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.is_active = True
+    user.full_clean(exclude=["password"])
+    user.save()
+    if patient.user_id != user.id:
+        patient.user = user
+        patient.save(update_fields=["user"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
+    return user
+
+
+def _tell_patient(assignment: Assignment, summary: str) -> None:
+    earlier = assignment.change_summary.splitlines() if assignment.has_unseen_change else []
+    assignment.change_summary = "\n".join([*earlier, summary][-10:])
+    assignment.changed_at = timezone.now()
+
+
+@transaction.atomic
+def assignment_schedule(
+    *,
+    assignment: Assignment,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None,
+    weekdays: int,
+    sessions_per_day: int,
+) -> Assignment:
+    """Change a plan's schedule; the patient is told on their next visit."""
+    assignment.starts_on = starts_on
+    assignment.ends_on = ends_on
+    assignment.weekdays = weekdays
+    assignment.sessions_per_day = sessions_per_day
+    _tell_patient(assignment, _("Your schedule changed."))
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+def open_pause(assignment: Assignment) -> AssignmentPause | None:
+    return assignment.pauses.filter(ends_on__isnull=True).first()
+
+
+@transaction.atomic
+def assignment_pause(*, assignment: Assignment) -> AssignmentPause:
+    """Pause from today until resumed."""
+    if open_pause(assignment) is not None:
+        raise ValidationError(_("This plan is already paused."))
+    pause = AssignmentPause(assignment=assignment, starts_on=assignment.patient.clinic.today())
+    pause.full_clean()
+    pause.save()
+    return pause
+
+
+@transaction.atomic
+def assignment_resume(*, assignment: Assignment) -> None:
+    """Close the open pause: scheduled again from today. A pause begun today leaves no trace."""
+    pause = open_pause(assignment)
+    if pause is None:
+        raise ValidationError(_("This plan is not paused."))
+    today = assignment.patient.clinic.today()
+    if pause.starts_on >= today:
+        pause.delete()
+        return
+    pause.ends_on = today - datetime.timedelta(days=1)
+    pause.save(update_fields=["ends_on"])
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment) -> Assignment:
+    """End the plan today (or on its first day, if it has not started yet)."""
+    today = assignment.patient.clinic.today()
+    assignment.ends_on = max(today, assignment.starts_on)
+    assignment.full_clean()
+    assignment.save(update_fields=["ends_on"])
+    return assignment
+
+
+@transaction.atomic
+def assignment_change_seen(*, assignment: Assignment) -> Assignment:
+    assignment.change_seen_at = timezone.now()
+    assignment.save(update_fields=["change_seen_at"])
+    return assignment

@@ -1,0 +1,78 @@
+"""A small clinic with clinical content worth protecting, for the security tests."""
+
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from clinic.models import AuditEvent, Clinic, StaffMember, User
+from patients.models import Assignment, Completion, Invitation, Patient, Session
+from patients.services import completion_record, session_finish, session_start
+from routines.models import Exercise, Routine, RoutineStep
+from tests import factories
+
+# Clinical content and names: none of it may ever appear in the audit trail.
+NOTE = "Sharp twinge in the left hip after the stairs"
+GOAL = "Ease lumbar stiffness after the disc operation"
+STEP_NOTE = "Keep the operated knee straight"
+
+
+def record_session(assignment: Assignment, *, pain: int = 9, note: str = NOTE) -> Session:
+    """A finished session with every step done, and the patient's report."""
+    session = session_start(assignment=assignment)
+    for step in assignment.routine.steps.select_related("exercise"):
+        for side in step.side_names:
+            completion_record(session=session, step=step, client_id=uuid.uuid4(), side=side)
+    return session_finish(session=session, pain=pain, note=note, effort="hard")
+
+
+@pytest.fixture
+def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin, superuser):
+    routine = factories.make_routine(patient.clinic, goal=GOAL)
+    routine.steps.update(note=STEP_NOTE)
+    assignment = factories.make_assignment(patient, routine)
+    session = record_session(assignment)
+    other_session = record_session(factories.make_assignment(other_patient), note="Bob's knee")
+    record_session(factories.make_assignment(other_clinic_patient), note="Carol's shoulder")
+    invitation = Invitation.objects.create(
+        patient=patient,
+        token_hash=uuid.uuid4().hex * 2,
+        expires_at=timezone.now() + timezone.timedelta(days=7),
+    )
+    return {
+        "patient": patient,
+        "assignment": assignment,
+        "session": session,
+        "other_session": other_session,
+        "clinical": [NOTE, GOAL, STEP_NOTE, patient.first_name, patient.last_name],
+        # The objects a URL's id parameters are filled with, by model.
+        "prefer": {
+            Patient: patient,
+            Assignment: assignment,
+            Session: session,
+            Completion: session.completions.first(),
+            Invitation: invitation,
+            Routine: assignment.routine,
+            RoutineStep: assignment.routine.steps.first(),
+            Exercise: assignment.routine.steps.first().exercise,
+            User: patient.user,
+            StaffMember: therapist,
+            Clinic: patient.clinic,
+            AuditEvent: AuditEvent.objects.create(
+                clinic=patient.clinic, patient=patient, action="view"
+            ),
+        },
+    }
+
+
+@pytest.fixture
+def roles(world, patient, therapist, clinic_admin, superuser, other_clinic_therapist):
+    """Who signs in, by role name (None: anonymous)."""
+    return {
+        "anonymous": None,
+        "patient": patient.user,
+        "therapist": therapist.user,
+        "clinic_admin": clinic_admin.user,
+        "other_clinic_therapist": other_clinic_therapist.user,
+        "superuser": superuser,
+    }
