@@ -59,6 +59,7 @@ from .services import (
     assignment_create,
     completion_record,
     session_finish,
+    session_missing_sets,
     session_open_or_start,
 )
 from .staff_services import patient_create, patient_update
@@ -150,6 +151,10 @@ class PatientViewSet(
     serializer_class = PatientSerializer
     permission_classes = [IsStaffMember]
     filterset_class = PatientFilter
+
+    def audit_patient_of(self, obj):
+        return obj
+
     lookup_value_regex = ID
     http_method_names = ["get", "post", "patch", "head", "options"]
 
@@ -444,6 +449,17 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MissingSetSerializer(serializers.Serializer):
+    step = serializers.IntegerField()
+    set_number = serializers.IntegerField()
+    side = serializers.CharField()
+
+
+class FinishStateSerializer(serializers.Serializer):
+    finished = serializers.BooleanField()
+    missing = MissingSetSerializer(many=True, help_text="Sets to do or skip before finishing.")
+
+
 class SessionStartInputSerializer(serializers.Serializer):
     assignment = fields.IntegerField(min_value=1)
 
@@ -542,6 +558,13 @@ class SessionViewSet(
         )
 
     @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses=CompletionSerializer(many=True),
+        parameters=[],
+    )
+    @extend_schema(
+        methods=["POST"],
         request=CompletionInputSerializer,
         parameters=[IDEMPOTENCY_KEY],
         responses={
@@ -550,10 +573,14 @@ class SessionViewSet(
             409: OpenApiResponse(description="This key was used for a different completion."),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["get", "post"])
     def completions(self, request: Request, pk: str) -> Response:
-        """Record one side of one set. Idempotent: the same client_id (or Idempotency-Key)
-        returns the first record with 200; with a different body, 409."""
+        """GET: what was recorded in the session. POST: record one side of one set.
+        Idempotent: the same client_id (or Idempotency-Key) returns the first record with
+        200; with a different body, 409."""
+        if request.method == "GET":
+            session = self.get_object()
+            return Response(CompletionSerializer(session.completions.all(), many=True).data)
         session = self._own_session(pk)
         key = request.headers.get("Idempotency-Key", "").strip()
         if len(key) > IDEMPOTENCY_KEY_MAX:
@@ -573,10 +600,20 @@ class SessionViewSet(
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
-    @extend_schema(request=FinishInputSerializer, responses=SessionSerializer)
-    @action(detail=True, methods=["post"])
+    @extend_schema(methods=["GET"], request=None, responses=FinishStateSerializer)
+    @extend_schema(methods=["POST"], request=FinishInputSerializer, responses=SessionSerializer)
+    @action(detail=True, methods=["get", "post"])
     def finish(self, request: Request, pk: str) -> Response:
-        """Close the session with pain, effort and note; a pain of 7 or more flags it."""
+        """GET: whether the session can be finished, and which sets are still missing.
+        POST: close it with pain, effort and note; a pain of 7 or more flags it."""
+        if request.method == "GET":
+            session = self.get_object()
+            missing = [
+                {"step": step.id, "set_number": set_number, "side": side}
+                for step, set_number, side in session_missing_sets(session=session)
+            ]
+            state = {"finished": session.is_finished, "missing": missing}
+            return Response(FinishStateSerializer(state).data)
         session = self._own_session(pk)
         payload = FinishInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -730,6 +767,5 @@ class AdherenceViewSet(AuditedPatientDataMixin, viewsets.GenericViewSet):
             )
         detail = patient_adherence(patient=patient, start=start, end=end)
         overview = clinic_overview(clinic=patient.clinic, patient=patient)
-        data = PatientAdherenceSerializer(detail).data
-        data["reasons"] = ReasonSerializer(overview[0].reasons if overview else [], many=True).data
-        return Response(data)
+        detail.reasons = overview[0].reasons if overview else []
+        return Response(PatientAdherenceSerializer(detail).data)

@@ -46,6 +46,7 @@ def ours(world, therapist):
         "routines": world["template"].id,
         "steps": step.id,
         "patients": world["patient"].id,
+        "adherence": world["patient"].id,
         "assignments": world["assignment"].id,
         "sessions": world["session"].id,
         "tokens": token.id,
@@ -56,12 +57,12 @@ def ours(world, therapist):
 
 def _resource(path: str) -> str:
     parts = [part for part in path.split("/") if part and not part.startswith("{")]
-    return parts[-1] if parts[-1] in ("steps", "completions", "finish") else parts[2]
+    return parts[-1] if parts[-1] in ("steps", "completions", "finish", "move") else parts[2]
 
 
 def _url(path: str, ours: dict) -> str:
     url = path.replace("{routine_id}", str(ours["routines"]))
-    if "/steps/{id}" in path:
+    if "/steps/{id}" in path:  # also .../steps/{id}/move/
         return url.replace("{id}", str(ours["steps"]))
     if "{id}" in path:
         return url.replace("{id}", str(ours[path.split("/")[3]]))
@@ -126,7 +127,7 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
     data = response.json()
     resource = _resource(path)
     if method == "GET":
-        key = "assignment" if resource == "today" else "id"
+        key = {"today": "assignment", "adherence": "patient"}.get(resource, "id")
         ours_of_kind = {
             "today": ours["assignments"],
             "plan": ours["assignments"],
@@ -196,5 +197,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 31
+    assert len(OPERATIONS) == 36
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}]+/", path) for path in paths)

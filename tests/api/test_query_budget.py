@@ -23,6 +23,8 @@ def big_clinic(clinic, therapist, patient):
         api_token_create(user=therapist.user, name=f"Key {number}")
     template = factories.make_routine(clinic, steps=4)
     for number in range(105):
+        factories.make_routine(clinic, steps=2, name=f"Template {number}")
+    for number in range(105):
         other = factories.make_patient(clinic, therapist, account=False, first_name=f"P{number}")
         factories.make_assignment(other, template)
     plans = [
