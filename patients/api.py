@@ -573,7 +573,7 @@ class SessionViewSet(
             409: OpenApiResponse(description="This key was used for a different completion."),
         },
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def completions(self, request: Request, pk: str) -> Response:
         """GET: what was recorded in the session. POST: record one side of one set.
         Idempotent: the same client_id (or Idempotency-Key) returns the first record with
@@ -602,7 +602,7 @@ class SessionViewSet(
 
     @extend_schema(methods=["GET"], request=None, responses=FinishStateSerializer)
     @extend_schema(methods=["POST"], request=FinishInputSerializer, responses=SessionSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
     def finish(self, request: Request, pk: str) -> Response:
         """GET: whether the session can be finished, and which sets are still missing.
         POST: close it with pain, effort and note; a pain of 7 or more flags it."""
