@@ -7,7 +7,7 @@ DEV_ENV := DEBUG=1
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint format migrate seed clean
+.PHONY: run serve test lint format migrate seed clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ serve: $(STAMP)
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP) lint
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Load a 1,000-patient clinic into PostgreSQL, serve it with gunicorn, measure it with wrk
+## against a baseline and write docs/benchmarks.md (DATABASE_URL, else a local limber_bench).
+bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m clinic.benchmark $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -236,6 +236,10 @@ if not DEBUG:
     if envbool("SECURE_PROXY_SSL_HEADER"):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# Only `make bench` turns this on: it adds the baseline view that every page is measured
+# against (clinic/benchmark/). Never set in production.
+BENCHMARK_BASELINE = envbool("BENCHMARK_BASELINE")
+
 # The JSON API (docs/api.md): a personal key (Bearer) first, so an anonymous call gets 401
 # with WWW-Authenticate; the browser's session (with CSRF) for the session page.
 REST_FRAMEWORK = {

@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from patients import export_views
 
 from . import audit_views, views
+from .benchmark import views as benchmark_views
 from .signin import SignInView
 
 handler400 = "clinic.security_views.bad_request"
@@ -43,6 +44,11 @@ urlpatterns = [
 ]
 # Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+
+if settings.BENCHMARK_BASELINE:
+    # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
+    urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
 
 handler404 = "clinic.api.not_found"
 handler500 = "clinic.api.server_error"
