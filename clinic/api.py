@@ -1,23 +1,194 @@
-"""What every API endpoint shares: Django's ValidationError from a service becomes a 400."""
+"""What every API endpoint shares: one error format, pagination, and who may call what.
+
+Every error answers the same JSON object::
+
+    {"code": "invalid", "detail": "Check the fields.", "fields": {"step": ["…"]}}
+
+`code` is machine-readable (DRF's error code: `invalid`, `not_authenticated`,
+`permission_denied`, `not_found`, `method_not_allowed`, `unsupported_media_type`,
+`conflict`, `throttled`, …), `detail` is a sentence for people and `fields` holds the
+messages per field of a refused input (empty for other errors). Services raise Django's
+ValidationError; it becomes a 400 like a serializer's.
+"""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions
+from django.http import Http404, JsonResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as django_server_error
+from rest_framework import exceptions, pagination, permissions, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from patients.selectors import patient_of_user
+
+from .access import staff_member
+from .audit import AuditedAPIMixin, audit_patient
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = gettext_lazy("This conflicts with what is already stored.")
+    default_code = "conflict"
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error detail as {"field": [...], "steps.0.sets": [...]}."""
+    if isinstance(detail, dict):
+        fields: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            fields.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return fields
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        fields = {}
+        for index, value in enumerate(detail):
+            fields.update(_flatten(value, f"{prefix}.{index}" if prefix else str(index)))
+        return fields
+    items = detail if isinstance(detail, list) else [detail]
+    return {prefix: [str(item) for item in items]} if items else {}
+
+
+def _django_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        detail = {
+            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
+                str(message) for error in errors for message in error.messages
+            ]
+            for field, errors in exc.error_dict.items()
+        }
+    else:
+        detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
+    return exceptions.ValidationError(detail)
+
+
+def error_body(code: str, detail: str, fields: dict[str, list[str]] | None = None) -> dict:
+    return {"code": code, "detail": detail, "fields": fields or {}}
+
 
 def exception_handler(exc, context):
-    """Services raise Django's ValidationError; answer it as DRF field errors with 400."""
+    """Every error in the one format above; a service's ValidationError is a 400."""
     if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = {
-                (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
-                    str(message) for error in errors for message in error.messages
-                ]
-                for field, errors in exc.error_dict.items()
-            }
-        else:
-            detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
-        exc = exceptions.ValidationError(detail)
-    return drf_exception_handler(exc, context)
+        exc = _django_validation_error(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        general = fields.pop(api_settings.NON_FIELD_ERRORS_KEY, None) or fields.pop("", None)
+        detail = " ".join(general) if general else _("Check the fields and try again.")
+        response.data = error_body("invalid", detail, fields)
+    elif isinstance(exc, exceptions.APIException):
+        codes = exc.get_codes()
+        code = codes if isinstance(codes, str) else exc.default_code
+        response.data = error_body(code, str(exc.detail))
+    elif isinstance(exc, Http404):
+        response.data = error_body("not_found", str(exceptions.NotFound.default_detail))
+    else:
+        response.data = error_body("permission_denied", str(response.data.get("detail", "")))
+    return response
+
+
+def not_found(request, exception=None):
+    """Django's 404 handler: in the API's format under /api/, the usual page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return page_not_found(request, exception)
+    return JsonResponse(
+        error_body("not_found", str(exceptions.NotFound.default_detail)),
+        status=status.HTTP_404_NOT_FOUND,
+    )
+
+
+def server_error(request):
+    """Django's 500 handler: in the API's format under /api/, the usual page elsewhere."""
+    if not request.path.startswith("/api/"):
+        return django_server_error(request)
+    return JsonResponse(
+        error_body("error", _("Something went wrong on our side. Please try again.")),
+        status=status.HTTP_500_INTERNAL_SERVER_ERROR,
+    )
+
+
+class Pagination(pagination.PageNumberPagination):
+    """`?page=` and `?page_size=` (1 to 200, default 50). A page size outside that is refused
+    rather than quietly changed."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+    def get_page_size(self, request) -> int:
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
+            message = _("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
+            raise exceptions.ValidationError({self.page_size_query_param: [message]})
+        return int(raw)
+
+    def get_schema_operation_parameters(self, view) -> list[dict]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
+        return parameters
+
+
+def _method_is_answered(request, view) -> bool:
+    """A method the endpoint does not have gets 405 (with Allow), whoever asks."""
+    return request.method in view.allowed_methods
+
+
+class IsStaffMember(permissions.BasePermission):
+    """Staff of a clinic. Anyone else signed in gets 404, as on the staff pages."""
+
+    def has_permission(self, request, view) -> bool:
+        if not _method_is_answered(request, view):
+            return True
+        if not request.user.is_authenticated:
+            return False
+        if staff_member(request.user) is None:
+            raise exceptions.NotFound
+        return True
+
+
+class IsPatient(permissions.BasePermission):
+    """An active patient with an account. Anyone else signed in gets 404, as on their pages."""
+
+    def has_permission(self, request, view) -> bool:
+        if not _method_is_answered(request, view):
+            return True
+        if not request.user.is_authenticated:
+            return False
+        patient = patient_of_user(request.user)
+        if patient is None:
+            raise exceptions.NotFound
+        request.patient = patient
+        return True
+
+
+def paginated(view, queryset, serializer_class) -> Response:
+    page = view.paginate_queryset(queryset)
+    data = serializer_class(page, many=True, context=view.get_serializer_context()).data
+    return view.get_paginated_response(data)
+
+
+class AuditedPatientDataMixin(AuditedAPIMixin):
+    """Records each successful request in the audit trail (clinic.audit): a list names no
+    single patient, an object names its patient (`audit_patient_of(obj)`)."""
+
+    def audit_patient_of(self, obj):
+        return obj.patient
+
+    def get_object(self):
+        obj = super().get_object()
+        audit_patient(self.request, self.audit_patient_of(obj))
+        return obj
+
+    def list(self, request, *args, **kwargs):
+        audit_patient(request, None)
+        return super().list(request, *args, **kwargs)

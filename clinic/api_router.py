@@ -1,12 +1,31 @@
-"""Version 1 of Limber's JSON API, mounted at /api/v1/. Each app registers its viewsets here."""
+"""Version 1 of Limber's JSON API, mounted at /api/v1/ (docs/api.md). Each app's viewsets are
+registered here."""
 
 from rest_framework.routers import SimpleRouter
 
-from patients.api import SessionViewSet
+from clinic.apitokens.api import ApiTokenViewSet
+from patients.api import (
+    AdherenceViewSet,
+    AssignmentViewSet,
+    PatientViewSet,
+    PlanViewSet,
+    SessionViewSet,
+    TodayViewSet,
+)
+from routines.api import ExerciseViewSet, RoutineStepViewSet, RoutineViewSet
 
 app_name = "api"
 
 router = SimpleRouter()
+router.register("exercises", ExerciseViewSet, basename="exercise")
+router.register("routines", RoutineViewSet, basename="routine")
+router.register(r"routines/(?P<routine_id>[0-9]+)/steps", RoutineStepViewSet, basename="step")
+router.register("patients", PatientViewSet, basename="patient")
+router.register("assignments", AssignmentViewSet, basename="assignment")
+router.register("today", TodayViewSet, basename="today")
+router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
+router.register("adherence", AdherenceViewSet, basename="adherence")
+router.register("tokens", ApiTokenViewSet, basename="token")
 
 urlpatterns = router.urls

@@ -3,6 +3,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from patients import export_views
 
@@ -27,6 +28,14 @@ urlpatterns = [
     ),
     path("staff/", include("patients.dashboard_urls")),
     path("api/v1/", include("clinic.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The split view serves Swagger UI's start-up script as a file of its own (no inline
+    # script, for the Content-Security-Policy) and the UI itself from the sidecar (no CDN).
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
     path("", include("routines.urls")),
     path("staff/team/", include("clinic.staff_urls")),
     path("staff/", include("patients.staff_urls")),
@@ -40,3 +49,6 @@ urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 if settings.BENCHMARK_BASELINE:
     # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
     urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
+
+handler404 = "clinic.api.not_found"
+handler500 = "clinic.api.server_error"

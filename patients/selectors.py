@@ -133,3 +133,40 @@ def patient_progress(*, patient: Patient) -> Progress:
         for day in (monday + datetime.timedelta(days=n) for n in range(7))
     ]
     return Progress(streak=streak, week=week)
+
+
+def patients_for_staff(*, member) -> QuerySet[Patient]:
+    """A staff member's clinic's patients, archived ones included, with their physiotherapist."""
+    return Patient.objects.filter(clinic_id=member.clinic_id).select_related(
+        "physiotherapist__user"
+    )
+
+
+def assignments_for_staff(*, member) -> QuerySet[Assignment]:
+    """Every plan of the staff member's clinic's patients, with its routine and pauses."""
+    return (
+        Assignment.objects.filter(patient__clinic_id=member.clinic_id)
+        .select_related("routine", "patient")
+        .prefetch_related("pauses")
+    )
+
+
+def sessions_for_staff(*, member) -> QuerySet[Session]:
+    """Every session of the staff member's clinic's patients, newest first."""
+    return (
+        Session.objects.filter(patient__clinic_id=member.clinic_id)
+        .select_related("assignment__routine")
+        .order_by("-started_at", "-id")
+    )
+
+
+def sessions_for_patient(*, user: AbstractBaseUser) -> QuerySet[Session]:
+    """The signed-in patient's own sessions (none for anyone else), newest first, ready for
+    recording into."""
+    return (
+        Session.objects.filter(
+            patient__user=user, patient__user__is_active=True, patient__archived_at__isnull=True
+        )
+        .select_related("patient__clinic", "assignment__routine", "assignment__patient__clinic")
+        .order_by("-started_at", "-id")
+    )

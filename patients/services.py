@@ -27,6 +27,12 @@ from .schedule import assignment_state
 # A pain this high at the end of a session flags it and asks the patient to call the clinic.
 PAIN_FLAG = 7
 STEP_NOT_IN_ROUTINE = gettext_lazy("This step is not part of this session's routine.")
+# What a resent completion must repeat to be "the same": its idempotency key is its client_id.
+COMPLETION_KEY_FIELDS = ("step_id", "side", "set_number", "status", "skip_reason")
+
+
+class CompletionConflict(Exception):
+    """The client_id (idempotency key) was already used for a different completion."""
 
 
 def _ensure_assignment_running(assignment: Assignment, moment: datetime.datetime) -> None:
@@ -98,6 +104,19 @@ def _clamp(
 
 
 @transaction.atomic
+def session_open_or_start(*, assignment: Assignment) -> tuple[Session, bool]:
+    """Today's unfinished session of a plan to continue, or a new one. Returns the session and
+    whether it was started now."""
+    Assignment.objects.select_for_update().filter(id=assignment.id).first()
+    open_session = assignment.sessions.filter(
+        local_date=assignment.patient.clinic.today(), finished_at__isnull=True
+    ).first()
+    if open_session is not None:
+        return open_session, False
+    return session_start(assignment=assignment), True
+
+
+@transaction.atomic
 def completion_record(
     *,
     session: Session,
@@ -124,6 +143,17 @@ def completion_record(
     if existing is not None:
         if existing.session_id != session.id:
             raise ValidationError({"client_id": _("This id belongs to another record.")})
+        sent = {
+            "step_id": step.id,
+            "side": side,
+            "set_number": set_number,
+            "status": status,
+            "skip_reason": skip_reason,
+        }
+        if existing.client_id == client_id and any(
+            getattr(existing, field) != sent[field] for field in COMPLETION_KEY_FIELDS
+        ):
+            raise CompletionConflict(_("This id was already used for a different record."))
         return existing, False
     if session.is_finished:
         raise ValidationError(_("This session is already finished."))

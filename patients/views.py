@@ -27,7 +27,7 @@ from .selectors import (
     session_done_units,
     session_steps,
 )
-from .services import PAIN_FLAG, completion_record, session_finish, session_start
+from .services import PAIN_FLAG, completion_record, session_finish, session_open_or_start
 
 HISTORY_PAGE_SIZE = 30
 
@@ -107,13 +107,8 @@ def start(request: HttpRequest, assignment_id: int) -> HttpResponse:
     assignment = get_object_or_404(
         Assignment.objects.select_related("patient__clinic"), id=assignment_id, patient=patient
     )
-    open_session = assignment.sessions.filter(
-        local_date=patient.clinic.today(), finished_at__isnull=True
-    ).first()
-    if open_session is not None:
-        return redirect("patients:session", open_session.id)
     try:
-        session = session_start(assignment=assignment)
+        session, _started = session_open_or_start(assignment=assignment)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("patients:today")

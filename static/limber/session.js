@@ -141,18 +141,29 @@
     setStatus(finishQueued ? text("finishQueued") : text("offline"), "offline");
   }
 
-  function firstError(body) {
+  /* Errors come as {"code", "detail", "fields": {"field": ["message", ...]}} (docs/api.md). */
+  function fieldMessages(body) {
+    var fields = (body && body.fields) || {};
     var messages = [];
-    Object.keys(body || {}).forEach(function (field) {
-      messages = messages.concat(body[field]);
+    Object.keys(fields).forEach(function (field) {
+      messages = messages.concat(fields[field]);
     });
+    return messages;
+  }
+
+  function firstError(body) {
+    var messages = fieldMessages(body);
+    if (!messages.length && body && body.detail) {
+      messages.push(body.detail);
+    }
     return messages.join(" ");
   }
 
   function refused(item, body) {
     dequeue(item.id);
     if (item.kind === "finish") {
-      if (body && body.non_field_errors) {
+      // Refused as a whole, not for a field: the session was already finished.
+      if (body && body.code === "invalid" && !fieldMessages(body).length) {
         window.location.assign(data.sessionUrl);
         return;
       }
@@ -203,7 +214,7 @@
           return;
         }
         flush();
-      } else if (response.status === 400 || response.status === 404) {
+      } else if ([400, 404, 409].indexOf(response.status) !== -1) {
         response.json().then(function (body) { refused(item, body); }, function () {
           refused(item, null);
         });

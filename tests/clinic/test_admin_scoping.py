@@ -77,9 +77,12 @@ def admin_url(model, action: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{action}", args=args)
 
 
+# API keys belong to a person, not a clinic: tests/api/test_tokens.py covers their admin.
 # django-axes' lockout records are the operator's (Django permissions, no clinic).
 REGISTERED = [
-    model for model in admin.site._registry if model._meta.app_label not in ("auth", "axes")
+    model
+    for model in admin.site._registry
+    if model._meta.app_label not in ("auth", "axes", "apitokens")
 ]
 
 

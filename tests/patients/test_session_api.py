@@ -101,10 +101,12 @@ def test_api_refuses_a_step_outside_the_routine(api, patient, session, other_pat
     api.force_authenticate(patient.user)
     response = api.post(_completions_url(session), _unit(session, step=foreign.id), format="json")
     assert response.status_code == 400
-    assert response.json() == {"step": ["This step is not part of this session's routine."]}
+    assert response.json()["fields"] == {
+        "step": ["This step is not part of this session's routine."]
+    }
     unknown = api.post(_completions_url(session), _unit(session, step=987654), format="json")
     assert unknown.status_code == 400
-    assert "step" in unknown.json()
+    assert "step" in unknown.json()["fields"]
     assert not Completion.objects.exists()
 
 
@@ -120,7 +122,11 @@ def test_api_refuses_a_finished_session(api, patient, session):
     api.force_authenticate(patient.user)
     response = api.post(_completions_url(session), _unit(session, step=added.id), format="json")
     assert response.status_code == 400
-    assert response.json() == {"non_field_errors": ["This session is already finished."]}
+    assert response.json() == {
+        "code": "invalid",
+        "detail": "This session is already finished.",
+        "fields": {},
+    }
     again = api.post(_finish_url(session), {"pain": 3}, format="json")
     assert again.status_code == 400
     assert Completion.objects.count() == recorded
@@ -133,7 +139,7 @@ def test_api_refuses_a_paused_plan(api, patient, session, clinic):
     api.force_authenticate(patient.user)
     response = api.post(_completions_url(session), _unit(session), format="json")
     assert response.status_code == 400
-    assert "paused" in response.json()["assignment"][0]
+    assert "paused" in response.json()["fields"]["assignment"][0]
     finish = api.post(_finish_url(session), {"pain": 2}, format="json")
     assert finish.status_code == 400
     assert not Completion.objects.exists()
@@ -147,7 +153,7 @@ def test_api_refuses_an_ended_plan(api, patient, session, clinic):
     api.force_authenticate(patient.user)
     response = api.post(_completions_url(session), _unit(session), format="json")
     assert response.status_code == 400
-    assert "ended" in response.json()["assignment"][0]
+    assert "ended" in response.json()["fields"]["assignment"][0]
     assert not Completion.objects.exists()
 
 
@@ -156,7 +162,7 @@ def test_api_refuses_pain_outside_zero_to_ten(api, patient, session, pain):
     api.force_authenticate(patient.user)
     response = api.post(_finish_url(session), {"pain": pain}, format="json")
     assert response.status_code == 400
-    assert response.json()["pain"]
+    assert response.json()["fields"]["pain"]
     session.refresh_from_db()
     assert not session.is_finished
 
@@ -164,14 +170,14 @@ def test_api_refuses_pain_outside_zero_to_ten(api, patient, session, pain):
 def test_api_refuses_pain_11_with_a_clear_message(api, patient, session):
     api.force_authenticate(patient.user)
     response = api.post(_finish_url(session), {"pain": 11}, format="json")
-    assert response.json() == {"pain": ["Choose a pain score from 0 to 10."]}
+    assert response.json()["fields"] == {"pain": ["Choose a pain score from 0 to 10."]}
 
 
 def test_api_refuses_a_skip_without_a_reason(api, patient, session):
     api.force_authenticate(patient.user)
     response = api.post(_completions_url(session), _unit(session, status="skipped"), format="json")
     assert response.status_code == 400
-    assert response.json() == {"skip_reason": ["Tell us why you are skipping this step."]}
+    assert response.json()["fields"] == {"skip_reason": ["Tell us why you are skipping this step."]}
     assert not Completion.objects.exists()
 
 
@@ -183,7 +189,7 @@ def test_api_refuses_malformed_input(api, patient, session):
         format="json",
     )
     assert response.status_code == 400
-    assert set(response.json()) == {"client_id", "step", "set_number", "side", "status"}
+    assert set(response.json()["fields"]) == {"client_id", "step", "set_number", "side", "status"}
     assert not Completion.objects.exists()
 
 
@@ -196,7 +202,7 @@ def test_api_refuses_a_client_id_of_another_session(api, patient, session, other
         _completions_url(session), _unit(session, client_id=str(theirs.client_id)), format="json"
     )
     assert response.status_code == 400
-    assert "client_id" in response.json()
+    assert "client_id" in response.json()["fields"]
     assert Completion.objects.count() == 1
 
 
@@ -228,7 +234,9 @@ def test_api_staff_cannot_record_for_a_patient(api, request, role, session):
 
 def test_api_anonymous_is_refused(api, session):
     response = api.post(_completions_url(session), _unit(session), format="json")
-    assert response.status_code == 403
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Bearer"
+    assert response.json()["code"] == "not_authenticated"
     assert not Completion.objects.exists()
 
 
@@ -237,6 +245,7 @@ def test_api_requires_the_csrf_token(patient, session):
     api.force_login(patient.user)
     response = api.post(_completions_url(session), _unit(session), format="json")
     assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
     assert "CSRF" in response.json()["detail"]
     assert not Completion.objects.exists()
 
@@ -244,6 +253,6 @@ def test_api_requires_the_csrf_token(patient, session):
 def test_api_completion_query_count_is_fixed(api, patient, session, django_assert_max_num_queries):
     api.force_login(patient.user)
     unit = _unit(session)
-    with django_assert_max_num_queries(12):  # 11 and the audit row
+    with django_assert_max_num_queries(12):  # 11, and the audit trail's row
         response = api.post(_completions_url(session), unit, format="json")
     assert response.status_code == 201

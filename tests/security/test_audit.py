@@ -57,6 +57,15 @@ NOT_PATIENT_DATA_PREFIXES = (
     "admin:clinic_auditevent_",
     "admin:routines_",
     "admin:axes_",
+    # The API's library, templates and their steps (patients' copies are not listed there),
+    # the caller's own API keys, and the API's schema and docs.
+    "api:exercise-",
+    "api:routine-",
+    "api:step-",
+    "api:token-",
+    "api-schema",
+    "api-docs",
+    "admin:apitokens_",
 )
 
 
