@@ -133,7 +133,7 @@ def test_patient_data_url_writes_exactly_one_audit_row_without_clinical_text(rou
     test_patient_data_change_writes_one_audit_row, which must then list it.
     """
     prefer = {**world["prefer"], **world["prefer_for"].get(route.view_name, {})}
-    succeeded, refused_to_operator, post_only = [], [], []
+    succeeded, refused_to_operator, post_only, answers = [], [], [], []
     for role, user in roles.items():
         client = Client()
         if user is not None:
@@ -143,6 +143,7 @@ def test_patient_data_url_writes_exactly_one_audit_row_without_clinical_text(rou
             response = client.get(url)
             new = list(AuditEvent.objects.exclude(pk__in=before))
             status = response.status_code
+            answers.append((role, url, status, response.get("Location", "")))
             assert status < 500, (role, url, status)
             if status < 400:
                 # A redirect may be the sign-in page's (nothing read) or the page's own answer.
@@ -164,7 +165,7 @@ def test_patient_data_url_writes_exactly_one_audit_row_without_clinical_text(rou
         assert route.view_name in WRITES, f"{route.label} takes POST: add it to WRITES"
         return
     # A page nobody may open (adding a recorded session) has nothing to record.
-    assert succeeded or refused_to_operator, f"no role could open {route.label}"
+    assert succeeded or refused_to_operator, f"no role could open {route.label}: {answers}"
 
 
 def _open_session(world, *, every_step_done: bool = False):
