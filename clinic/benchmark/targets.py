@@ -48,6 +48,10 @@ class Target:
     # wrk's open connections when not the run's default, e.g. fewer for a staff page
     # that a handful of staff open, not every patient.
     connections: int | None = None
+    # Each request names a part (session, step, set, side) nobody has recorded yet: the
+    # benchmark opens new sessions today for the clients and hands out each part once, so
+    # the target measures real inserts ($session_id, $step_id, $set_number, $side).
+    fresh_units: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,7 @@ TARGETS = [
         "/api/v1/sessions/$session_id/completions/",
         method="POST",
         expect=201,
+        fresh_units=True,
         body=(
             '{"client_id": "$client_id", "step": $step_id, "set_number": $set_number,'
             ' "side": "$side", "status": "done"}'
