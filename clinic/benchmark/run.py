@@ -298,10 +298,14 @@ def drive(target, clients, server: Server, options, *, warm: bool):
     """Check one request answers as expected, warm up (the first time), then measure."""
     from .report import LoadResult
 
+    made_sessions: list[int] = []
+
     def prepared_lines(seconds: int) -> list[list[str]]:
         if target.fresh_units:
             # Every run gets parts never recorded before, so each request is a real insert.
-            units = unrecorded_units(clients[target.role], FRESH_PER_SECOND * seconds)
+            units = unrecorded_units(
+                clients[target.role], FRESH_PER_SECOND * seconds, made_sessions
+            )
             return request_lines(target, units)
         return request_lines(target, clients[target.role])
 
@@ -338,6 +342,12 @@ def drive(target, clients, server: Server, options, *, warm: bool):
         {k: v for k, v in app_before.items() if v is not None},
         {k: v for k, v in app_after.items() if v is not None},
     )
+    if made_sessions:
+        # The sessions opened for the inserts go again (their completions with them), so
+        # the other targets and later runs see the same clinic.
+        from patients.models import Session
+
+        Session.objects.filter(id__in=made_sessions).delete()
     result.requests = numbers["requests"]
     result.seconds = numbers["duration_us"] / 1e6
     result.p50_ms = numbers["p50_us"] / 1000
@@ -380,10 +390,11 @@ def request_lines(target, clients: list[dict]) -> list[list[str]]:
     return lines
 
 
-def unrecorded_units(clients: list[dict], wanted: int) -> list[dict]:
+def unrecorded_units(clients: list[dict], wanted: int, made: list[int]) -> list[dict]:
     """`wanted` parts (session, step, set, side) that nobody has recorded yet,
     spread over the clients: new open sessions today on each client's assignment, every
-    side of every set of every active step of each, taken in turn from client to client."""
+    side of every set of every active step of each, taken in turn from client to client.
+    The new sessions' ids go on `made`, for the caller to delete after the run."""
     from patients.models import Assignment, Session
 
     per_client: list[list[dict]] = []
@@ -406,6 +417,7 @@ def unrecorded_units(clients: list[dict], wanted: int) -> list[dict]:
             )
             for _ in range(count)
         )
+        made.extend(session.id for session in sessions)
         units = [
             {
                 **client,
