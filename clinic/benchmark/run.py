@@ -322,6 +322,7 @@ def drive(target, clients, server: Server, options, *, warm: bool):
             f" to {location}" if location else ""
         )
         print(f"  {target.name}: not run, {result.failure}")
+        forget_sessions(made_sessions)
         return result
     data = server.workdir / "requests.tsv"
     if target.fresh_units:
@@ -342,12 +343,7 @@ def drive(target, clients, server: Server, options, *, warm: bool):
         {k: v for k, v in app_before.items() if v is not None},
         {k: v for k, v in app_after.items() if v is not None},
     )
-    if made_sessions:
-        # The sessions opened for the inserts go again (their completions with them), so
-        # the other targets and later runs see the same clinic.
-        from patients.models import Session
-
-        Session.objects.filter(id__in=made_sessions).delete()
+    forget_sessions(made_sessions)
     result.requests = numbers["requests"]
     result.seconds = numbers["duration_us"] / 1e6
     result.p50_ms = numbers["p50_us"] / 1000
@@ -367,6 +363,15 @@ def drive(target, clients, server: Server, options, *, warm: bool):
         f"CPU {result.app_cpu_ms:.1f} + {result.db_cpu_ms or 0:.1f} ms per request"
     )
     return result
+
+
+def forget_sessions(session_ids: list[int]) -> None:
+    """Delete the sessions opened for a fresh-insert target (their completions with them),
+    so the other targets and later runs see the same clinic."""
+    from patients.models import Session
+
+    if session_ids:
+        Session.objects.filter(id__in=session_ids).delete()
 
 
 def request_lines(target, clients: list[dict]) -> list[list[str]]:
