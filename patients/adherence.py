@@ -51,7 +51,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from clinic.models import Clinic, StaffMember
 
@@ -514,6 +514,16 @@ def _sessions_version(patients: QuerySet[Patient], start: datetime.date, today: 
     )
 
 
+# Each process keeps the latest summaries it used per clinic, unpickled, in front of the
+# cache: same key, same data, so it is as safe as the cache and saves reading it back.
+_latest_summaries: dict[int, tuple[str, dict[int, Summary]]] = {}
+
+
+def forget_summaries() -> None:
+    """Drop this process's copies of the summaries (tests do, with the cache)."""
+    _latest_summaries.clear()
+
+
 def clinic_summaries(clinic: Clinic, start: datetime.date, today: datetime.date):
     """Every patient's `Summary` for the staff home page, cached by the data it is made of.
 
@@ -522,18 +532,23 @@ def clinic_summaries(clinic: Clinic, start: datetime.date, today: datetime.date)
     queries. Any change to what the summaries are computed from changes the key, so an
     entry is never stale and the cache may be per process (Django's local-memory cache):
     no time-based expiry is needed for correctness, the timeout only frees memory.
-    A miss costs the two session queries of `_records`.
+    A miss costs the two session queries of `_records`. Summaries are frozen: callers
+    share them and must not change them.
     """
     patients = Patient.objects.filter(clinic=clinic)
     plans = _plans(patients, start, today)
     version = (plans, _sessions_version(patients, start, today))
     digest = hashlib.sha256(repr(version).encode()).hexdigest()
     key = f"limber:overview:{clinic.pk}:{start}:{today}:{digest}"
+    latest = _latest_summaries.get(clinic.pk)
+    if latest is not None and latest[0] == key:
+        return latest[1]
     summaries = cache.get(key)
     if summaries is None:
         records = _records(patients, start, today, plans)
         summaries = {patient_id: Summary.of(record) for patient_id, record in records.items()}
         cache.set(key, summaries, OVERVIEW_CACHE_SECONDS)
+    _latest_summaries[clinic.pk] = (key, summaries)
     return summaries
 
 

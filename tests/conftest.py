@@ -19,7 +19,10 @@ def empty_cache():
     test's cached staff home summaries must not meet another's."""
     from django.core.cache import cache
 
+    from patients import adherence
+
     cache.clear()
+    adherence.forget_summaries()
 
 
 @pytest.fixture
