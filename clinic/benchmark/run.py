@@ -401,16 +401,21 @@ def unrecorded_units(clients: list[dict], wanted: int, made: list[int]) -> list[
     side of every set of every active step of each, taken in turn from client to client.
     The new sessions' ids go on `made`, for the caller to delete after the run."""
     from patients.models import Assignment, Session
+    from routines.models import RoutineStep
 
     per_client: list[list[dict]] = []
     share = -(-wanted // len(clients))
     now = timezone_now()
     for client in clients:
         fields = client["fields"]
-        assignment = Assignment.objects.select_related("patient__clinic", "routine").get(
+        assignment = Assignment.objects.select_related("patient__clinic").get(
             pk=fields["assignment_id"]
         )
-        steps = list(assignment.routine.active_steps)
+        steps = list(
+            RoutineStep.objects.filter(
+                routine_id=assignment.routine_id, archived_at__isnull=True
+            ).order_by("position", "id")
+        )
         units_per_session = sum(step.sets * len(step.side_names) for step in steps)
         count = -(-share // units_per_session)
         sessions = Session.objects.bulk_create(

@@ -143,6 +143,12 @@ def staff_home_aggregate(clinic: Clinic) -> dict[int, tuple]:
     return staff_home_numbers(clinic_overview(clinic=clinic))
 
 
+def staff_home_uncached(clinic: Clinic) -> dict[int, tuple]:
+    """What the staff home page computes when its cached summaries do not fit the data (the
+    first request after a session is started or finished, a plan or pause changes)."""
+    return staff_home_numbers(clinic_overview(clinic=clinic, cached=False))
+
+
 def staff_home_naive(clinic: Clinic) -> dict[int, tuple]:
     """The same numbers computed patient by patient, as a loop over the roster would."""
     numbers = {}
@@ -153,6 +159,11 @@ def staff_home_naive(clinic: Clinic) -> dict[int, tuple]:
 
 COMPARISONS = [
     Comparison("Staff home page (server time)", fast=staff_home_aggregate, naive=staff_home_naive),
+    Comparison(
+        "Staff home page, summaries not cached (server time)",
+        fast=staff_home_uncached,
+        naive=staff_home_naive,
+    ),
     Comparison(
         "Finished sessions per patient, last 30 days",
         fast=finished_sessions_aggregate,
