@@ -368,9 +368,10 @@ def drive(target, clients, server: Server, options, *, warm: bool):
 def forget_sessions(session_ids: list[int]) -> None:
     """Delete the sessions opened for a fresh-insert target (their completions with them),
     so the other targets and later runs see the same clinic."""
-    from patients.models import Session
+    from patients.models import Completion, Session
 
     if session_ids:
+        Completion.objects.filter(session_id__in=session_ids).delete()
         Session.objects.filter(id__in=session_ids).delete()
 
 
