@@ -368,11 +368,21 @@ def drive(target, clients, server: Server, options, *, warm: bool):
 def forget_sessions(session_ids: list[int]) -> None:
     """Delete the sessions opened for a fresh-insert target (their completions with them),
     so the other targets and later runs see the same clinic."""
+    from django.db.models import ProtectedError
+
     from patients.models import Completion, Session
 
-    if session_ids:
+    # Requests still in flight when wrk stops may record a completion after the first pass.
+    for _attempt in range(10):
+        if not session_ids:
+            return
         Completion.objects.filter(session_id__in=session_ids).delete()
-        Session.objects.filter(id__in=session_ids).delete()
+        try:
+            Session.objects.filter(id__in=session_ids).delete()
+            return
+        except ProtectedError:
+            time.sleep(0.2)
+    raise RuntimeError("could not delete the sessions opened for the insert target")
 
 
 def request_lines(target, clients: list[dict]) -> list[list[str]]:
