@@ -33,27 +33,34 @@ never read.
 """
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
     F,
+    Max,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from clinic.models import Clinic, StaffMember
 
 from .models import Assignment, AssignmentPause, AttentionReview, Patient, Session
 
 LOOKBACK_DAYS = 90
+# The staff home page's summaries are cached by the data they are made of (never stale);
+# the timeout only lets entries of past days and versions go.
+OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
 ONE_DAY = datetime.timedelta(days=1)
 
 LOW_ADHERENCE = "low_adherence"
@@ -165,21 +172,25 @@ class Record:
             date -= ONE_DAY
         return streak
 
-    def missed_run(self, after: datetime.date | None = None) -> int:
-        """Scheduled days in a row without a session, back from yesterday (and after `after`)."""
+    def missed_dates(self) -> tuple[datetime.date, ...]:
+        """The scheduled days in a row without a session, back from yesterday (newest first);
+        none once there is a session today."""
         if self.day(self.today).sessions:
-            return 0
-        run = 0
+            return ()
+        missed = []
         date = self.today - ONE_DAY
-        floor = max(self.start, after + ONE_DAY) if after else self.start
-        while date >= floor:
+        while date >= self.start:
             day = self.day(date)
             if day.scheduled:
                 if day.sessions:
                     break
-                run += 1
+                missed.append(date)
             date -= ONE_DAY
-        return run
+        return tuple(missed)
+
+    def missed_run(self, after: datetime.date | None = None) -> int:
+        """Scheduled days in a row without a session, back from yesterday (and after `after`)."""
+        return _count_after(self.missed_dates(), after)
 
     @property
     def latest_pain(self) -> PainReport | None:
@@ -190,21 +201,42 @@ class Record:
         return pain_trend(self.pains)
 
 
-def _records(
-    patients: QuerySet[Patient], start: datetime.date, today: datetime.date
-) -> dict[int, Record]:
-    """Every patient's days and last pain reports from `start` to `today`, in four queries."""
-    records: dict[int, Record] = defaultdict(lambda: Record(start, today))
-    running = Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+def _count_after(dates: tuple[datetime.date, ...], after: datetime.date | None) -> int:
+    return len(dates) if after is None else sum(1 for date in dates if date > after)
+
+
+def _running(start: datetime.date, today: datetime.date) -> Q:
+    return Q(starts_on__lte=today) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+
+
+def _plans(patients: QuerySet[Patient], start: datetime.date, today: datetime.date):
+    """The assignments and pauses running between `start` and `today`, in two queries."""
+    running = _running(start, today)
     assignments = list(
-        Assignment.objects.filter(running, patient__in=patients).values_list(
-            "id", "patient_id", "starts_on", "ends_on", "weekdays", "sessions_per_day"
-        )
+        Assignment.objects.filter(running, patient__in=patients)
+        .order_by("id")
+        .values_list("id", "patient_id", "starts_on", "ends_on", "weekdays", "sessions_per_day")
     )
+    pauses = list(
+        AssignmentPause.objects.filter(running, assignment__patient__in=patients)
+        .order_by("id")
+        .values_list("id", "assignment_id", "starts_on", "ends_on")
+    )
+    return assignments, pauses
+
+
+def _records(
+    patients: QuerySet[Patient],
+    start: datetime.date,
+    today: datetime.date,
+    plans: tuple[list, list] | None = None,
+) -> dict[int, Record]:
+    """Every patient's days and last pain reports from `start` to `today`, in four queries
+    (two when `plans`, the result of `_plans`, is given)."""
+    records: dict[int, Record] = defaultdict(lambda: Record(start, today))
+    assignments, pause_rows = plans or _plans(patients, start, today)
     pauses: dict[int, list] = defaultdict(list)
-    for assignment_id, paused_from, paused_until in AssignmentPause.objects.filter(
-        running, assignment__patient__in=patients
-    ).values_list("assignment_id", "starts_on", "ends_on"):
+    for _pause_id, assignment_id, paused_from, paused_until in pause_rows:
         pauses[assignment_id].append((paused_from, paused_until or today))
 
     calendar = [(date, 1 << date.weekday()) for date in days_between(start, today)]
@@ -367,8 +399,49 @@ class PatientOverview:
         return " ".join(reason.code for reason in self.reasons)
 
 
+@dataclass(frozen=True)
+class Summary:
+    """What the staff home page needs of one patient's `Record`: small enough to cache.
+
+    It answers the same questions as the record it was made from (`last_days` for 7 and 30
+    days, `streak`, `missed_run`, the pain reports), so `attention_reasons` takes either.
+    """
+
+    today: datetime.date
+    week: Adherence
+    month: Adherence
+    streak: int
+    missed: tuple[datetime.date, ...]
+    pains: tuple[PainReport, ...]
+
+    @classmethod
+    def of(cls, record: Record) -> "Summary":
+        return cls(
+            today=record.today,
+            week=record.last_days(7),
+            month=record.last_days(30),
+            streak=record.streak,
+            missed=record.missed_dates(),
+            pains=tuple(record.pains),
+        )
+
+    def last_days(self, count: int) -> Adherence:
+        return {7: self.week, 30: self.month}[count]
+
+    def missed_run(self, after: datetime.date | None = None) -> int:
+        return _count_after(self.missed, after)
+
+    @property
+    def latest_pain(self) -> PainReport | None:
+        return self.pains[-1] if self.pains else None
+
+    @property
+    def pain_trend(self) -> str | None:
+        return pain_trend(list(self.pains))
+
+
 def attention_reasons(
-    record: Record, clinic: Clinic, review: AttentionReview | None = None
+    record: Record | Summary, clinic: Clinic, review: AttentionReview | None = None
 ) -> list[Reason]:
     """Why a patient needs attention now, leaving out what `review` already covered.
 
@@ -449,12 +522,74 @@ def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
     return patients.filter(pk__in=flagged)
 
 
+def _sessions_version(patients: QuerySet[Patient], start: datetime.date, today: datetime.date):
+    """What changes whenever a session counted from `start` to `today` is started, finished
+    or deleted: session ids only grow, and a session is finished (with its pain) once."""
+    return tuple(
+        Session.objects.filter(patient__in=patients, local_date__range=(start, today))
+        .aggregate(
+            count=Count("id"),
+            ids=Sum("id"),
+            last=Max("id"),
+            finished=Count("finished_at"),
+            last_finished=Max("finished_at"),
+            pains=Count("pain"),
+            pain_sum=Sum("pain"),
+        )
+        .values()
+    )
+
+
+# Each process keeps the latest summaries it used per clinic, unpickled, in front of the
+# cache: same key, same data, so it is as safe as the cache and saves reading it back.
+_latest_summaries: dict[int, tuple[str, dict[int, Summary]]] = {}
+
+
+def forget_summaries() -> None:
+    """Drop this process's copies of the summaries (tests do, with the cache)."""
+    _latest_summaries.clear()
+
+
+def clinic_summaries(clinic: Clinic, start: datetime.date, today: datetime.date):
+    """Every patient's `Summary` for the staff home page, cached by the data it is made of.
+
+    The cache key is the clinic, today, the running assignments and pauses themselves and
+    a version of the sessions from `start` to `today` (`_sessions_version`): three small
+    queries. Any change to what the summaries are computed from changes the key, so an
+    entry is never stale and the cache may be per process (Django's local-memory cache):
+    no time-based expiry is needed for correctness, the timeout only frees memory.
+    A miss costs the two session queries of `_records`. Summaries are frozen: callers
+    share them and must not change them.
+    """
+    patients = Patient.objects.filter(clinic=clinic)
+    plans = _plans(patients, start, today)
+    version = (plans, _sessions_version(patients, start, today))
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()
+    key = f"limber:overview:{clinic.pk}:{start}:{today}:{digest}"
+    latest = _latest_summaries.get(clinic.pk)
+    if latest is not None and latest[0] == key:
+        return latest[1]
+    summaries = cache.get(key)
+    if summaries is None:
+        records = _records(patients, start, today, plans)
+        summaries = {patient_id: Summary.of(record) for patient_id, record in records.items()}
+        cache.set(key, summaries, OVERVIEW_CACHE_SECONDS)
+    _latest_summaries[clinic.pk] = (key, summaries)
+    return summaries
+
+
 def clinic_overview(
-    *, clinic: Clinic, physiotherapist: StaffMember | None = None, patient: Patient | None = None
+    *,
+    clinic: Clinic,
+    physiotherapist: StaffMember | None = None,
+    patient: Patient | None = None,
+    cached: bool = True,
 ) -> list[PatientOverview]:
     """Every active patient of the clinic (or one physiotherapist's, or one patient).
 
-    A fixed number of queries (seven), whatever the number of patients.
+    A fixed number of queries whatever the number of patients: seven for one patient or
+    uncached; for the clinic, six when its summaries are cached and eight when not
+    (`clinic_summaries`).
     """
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
@@ -465,11 +600,20 @@ def clinic_overview(
     if patient is not None:
         patients = patients.filter(pk=patient.pk)
     rows = list(
-        _with_latest_session(patients)
-        .annotate(average_pain=_average_pain(month_start, today))
-        .select_related("physiotherapist__user")
+        _with_latest_session(patients).annotate(average_pain=_average_pain(month_start, today))
     )
-    records = _records(patients, start, today)
+    # The few physiotherapists once each, rather than joined into every patient's row.
+    staff_ids = {row.physiotherapist_id for row in rows} - {None}
+    staff = StaffMember.objects.select_related("user").in_bulk(staff_ids)
+    for row in rows:
+        if row.physiotherapist_id is not None:
+            row.physiotherapist = staff[row.physiotherapist_id]
+    if cached and patient is None:
+        summaries = clinic_summaries(clinic, start, today)
+        nothing = Summary.of(Record(start, today))
+        records = defaultdict(lambda: nothing, summaries)
+    else:
+        records = _records(patients, start, today)
     reviews = _latest_reviews(patients)
     overview = []
     for row in rows:

@@ -2,6 +2,7 @@
 
 import csv
 import datetime
+import itertools
 
 from django import forms
 from django.contrib import messages
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,6 +125,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         current = order.get(sort.removesuffix(name)) if sort.endswith(name) else None
         columns.append({"label": label, "query": query.urlencode(), "aria_sort": current})
     page = Paginator(rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Hundreds of cards and rows: their links and labels are made here once per pattern,
+    # not reversed and translated in the template for each of them.
+    progress_url = _url_for_patient("dashboard:progress")
+    review_url = _url_for_patient("dashboard:review")
+    for row in itertools.chain(attention, page):
+        row.progress_url = progress_url(row.patient.pk)
+        row.review_url = review_url(row.patient.pk)
+        row.review_label = _("Mark %(name)s as reviewed") % {"name": row.patient}
     query["sort"] = sort
     context = {
         "form": form,
@@ -136,6 +146,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "today": member.clinic.today(),
     }
     return render(request, "staff/dashboard.html", context)
+
+
+_PATIENT_ID_MARK = 987654321
+
+
+def _url_for_patient(name: str):
+    """A function of a patient id giving the URL `name` with it, reversed only once."""
+    prefix, suffix = reverse(name, args=[_PATIENT_ID_MARK]).split(str(_PATIENT_ID_MARK))
+    return lambda patient_id: f"{prefix}{patient_id}{suffix}"
 
 
 def spreadsheet_safe(value) -> str | int | float:

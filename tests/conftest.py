@@ -13,6 +13,18 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
+    test's cached staff home summaries must not meet another's."""
+    from django.core.cache import cache
+
+    from patients import adherence
+
+    cache.clear()
+    adherence.forget_summaries()
+
+
 @pytest.fixture
 def clinic():
     return factories.make_clinic("Riverside Physio")

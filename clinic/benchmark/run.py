@@ -264,6 +264,12 @@ class ConnectionSampler:
         self._thread.join()
 
 
+# Fresh parts prepared per second of a fresh-insert target's run: about twice the
+# baseline's requests per second on the 2-core machine, so the lines do not run out (if
+# they did, the repeats would be answered 200 and counted as errors).
+FRESH_PER_SECOND = 800
+
+
 def run_wrk(url: str, lines: Path, target, seconds: int, options) -> dict:
     connections = target.connections or options.connections
     command = [
@@ -277,6 +283,7 @@ def run_wrk(url: str, lines: Path, target, seconds: int, options) -> dict:
         "--",
         str(lines),
         str(target.expect),
+        str(min(options.wrk_threads, connections)),
     ]
     done = subprocess.run(  # noqa: S603 (wrk, fixed arguments)
         command, capture_output=True, text=True, timeout=seconds + 120, check=True
@@ -291,7 +298,18 @@ def drive(target, clients, server: Server, options, *, warm: bool):
     """Check one request answers as expected, warm up (the first time), then measure."""
     from .report import LoadResult
 
-    lines = request_lines(target, clients[target.role])
+    made_sessions: list[int] = []
+
+    def prepared_lines(seconds: int) -> list[list[str]]:
+        if target.fresh_units:
+            # Every run gets parts never recorded before, so each request is a real insert.
+            units = unrecorded_units(
+                clients[target.role], FRESH_PER_SECOND * seconds, made_sessions
+            )
+            return request_lines(target, units)
+        return request_lines(target, clients[target.role])
+
+    lines = prepared_lines(options.warmup if warm and options.warmup else options.duration)
     result = LoadResult(
         name=target.name,
         method=target.method,
@@ -304,12 +322,18 @@ def drive(target, clients, server: Server, options, *, warm: bool):
             f" to {location}" if location else ""
         )
         print(f"  {target.name}: not run, {result.failure}")
+        forget_sessions(made_sessions)
         return result
     data = server.workdir / "requests.tsv"
+    if target.fresh_units:
+        lines = lines[1:]  # the check above recorded the first one
     data.write_text("".join("\t".join(line) + "\n" for line in lines))
     url = f"http://127.0.0.1:{server.port}"
     if warm and options.warmup:
         run_wrk(url, data, target, options.warmup, options)
+        if target.fresh_units:
+            lines = prepared_lines(options.duration)
+            data.write_text("".join("\t".join(line) + "\n" for line in lines))
     workers = children(server.pid)
     app_before = {pid: cpu_seconds(pid) for pid in workers}
     with ConnectionSampler(server.db_url) as sampler:
@@ -319,6 +343,7 @@ def drive(target, clients, server: Server, options, *, warm: bool):
         {k: v for k, v in app_before.items() if v is not None},
         {k: v for k, v in app_after.items() if v is not None},
     )
+    forget_sessions(made_sessions)
     result.requests = numbers["requests"]
     result.seconds = numbers["duration_us"] / 1e6
     result.p50_ms = numbers["p50_us"] / 1000
@@ -340,6 +365,26 @@ def drive(target, clients, server: Server, options, *, warm: bool):
     return result
 
 
+def forget_sessions(session_ids: list[int]) -> None:
+    """Delete the sessions opened for a fresh-insert target (their completions with them),
+    so the other targets and later runs see the same clinic."""
+    from django.db.models import ProtectedError
+
+    from patients.models import Completion, Session
+
+    # Requests still in flight when wrk stops may record a completion after the first pass.
+    for _attempt in range(10):
+        if not session_ids:
+            return
+        Completion.objects.filter(session_id__in=session_ids).delete()
+        try:
+            Session.objects.filter(id__in=session_ids).delete()
+            return
+        except ProtectedError:
+            time.sleep(0.2)
+    raise RuntimeError("could not delete the sessions opened for the insert target")
+
+
 def request_lines(target, clients: list[dict]) -> list[list[str]]:
     """One prepared request per signed-in client: method, path, cookie, CSRF token,
     content type and body, with the client's fields filled in."""
@@ -359,6 +404,66 @@ def request_lines(target, clients: list[dict]) -> list[list[str]]:
             raise ValueError(f"{target.name}: no tabs or newlines in a request, please")
         lines.append(line)
     return lines
+
+
+def unrecorded_units(clients: list[dict], wanted: int, made: list[int]) -> list[dict]:
+    """`wanted` parts (session, step, set, side) that nobody has recorded yet,
+    spread over the clients: new open sessions today on each client's assignment, every
+    side of every set of every active step of each, taken in turn from client to client.
+    The new sessions' ids go on `made`, for the caller to delete after the run."""
+    from patients.models import Assignment, Session
+    from routines.models import RoutineStep
+
+    per_client: list[list[dict]] = []
+    share = -(-wanted // len(clients))
+    now = timezone_now()
+    for client in clients:
+        fields = client["fields"]
+        assignment = Assignment.objects.select_related("patient__clinic").get(
+            pk=fields["assignment_id"]
+        )
+        steps = list(
+            RoutineStep.objects.filter(
+                routine_id=assignment.routine_id, archived_at__isnull=True
+            ).order_by("position", "id")
+        )
+        units_per_session = sum(step.sets * len(step.side_names) for step in steps)
+        count = -(-share // units_per_session)
+        sessions = Session.objects.bulk_create(
+            Session(
+                patient=assignment.patient,
+                assignment=assignment,
+                started_at=now,
+                local_date=assignment.patient.clinic.today(),
+            )
+            for _ in range(count)
+        )
+        made.extend(session.id for session in sessions)
+        units = [
+            {
+                **client,
+                "fields": {
+                    **fields,
+                    "session_id": session.id,
+                    "step_id": step.id,
+                    "set_number": set_number,
+                    "side": side,
+                },
+            }
+            for session in sessions
+            for step in steps
+            for set_number in range(1, step.sets + 1)
+            for side in step.side_names
+        ]
+        per_client.append(units[:share])
+    # Round-robin over the clients, so concurrent requests come from different patients.
+    return [units[i] for i in range(share) for units in per_client if i < len(units)]
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 def signed_in(user) -> dict[str, str]:

@@ -1,8 +1,9 @@
 -- wrk script for one benchmark target (see clinic/benchmark/run.py).
 -- Arguments: a file of prepared requests, one per line, tab-separated:
 --   method, path, Cookie header, X-CSRFToken (or empty), Content-Type (or empty), body
--- and the expected status. Requests go to the prepared lines in turn, each thread starting
--- at a different one; "$client_id" in a body becomes a fresh random UUID per request.
+-- the expected status and wrk's thread count. Requests go to the prepared lines in turn,
+-- each thread starting on its own share of them; "$client_id" in a body becomes a fresh
+-- random UUID per request.
 -- Answers with another status are counted, and done() prints one line of JSON.
 
 local threads = {}
@@ -31,7 +32,10 @@ function init(args)
   end
   expected = tonumber(args[2])
   unexpected = 0
-  position = id
+  -- Each thread starts on its own share of the lines, so lines used once (fresh inserts)
+  -- are not sent twice by two threads.
+  local count = tonumber(args[3]) or 1
+  position = (id - 1) * math.floor(#prepared / count)
   math.randomseed(os.time() * 1000 + id)
 end
 

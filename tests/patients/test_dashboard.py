@@ -390,7 +390,9 @@ def test_dashboard_query_count_does_not_grow(
         assignment = factories.make_assignment(patient, starts_on=clinic.today() - 12 * DAY)
         sessions_on(assignment, range(number % 10, 0, -1), pains=list(range(10)))
     client.force_login(therapist.user)
-    with django_assert_max_num_queries(12):
+    # 14 with the clinic's summaries computed (see test_dashboard_scale), 12 once cached;
+    # each page records one audit row.
+    with django_assert_max_num_queries(14):
         response = client.get(dashboard_url())
     assert len(response.context["rows"]) == 30
     with django_assert_max_num_queries(12):
