@@ -188,18 +188,7 @@ def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
     """Done or Skip without JavaScript: the same service the JSON API calls."""
     session = _get_session_for_patient(request, session_id)
     form = CompletionForm(request.POST)
-    already_finished = session.is_finished
-    if form.is_valid():
-        try:
-            completion_record(session=session, **form.cleaned_data)
-        except ValidationError as error:
-            if already_finished:
-                messages.error(request, " ".join(error.messages))
-                return redirect("patients:session", session.id)
-            _add_errors(form, error)
-        else:
-            return redirect("patients:session", session.id)
-    return _render_player(request, session, completion_form=form, status=400)
+    return _record_or_show_errors(request, session, form, completion_record, "completion_form")
 
 
 @login_required
@@ -208,10 +197,16 @@ def session_complete(request: HttpRequest, session_id: int) -> HttpResponse:
 def session_finish_view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _get_session_for_patient(request, session_id)
     form = FinishForm(request.POST)
+    return _record_or_show_errors(request, session, form, session_finish, "finish_form")
+
+
+def _record_or_show_errors(request, session, form, service, form_name: str) -> HttpResponse:
+    """Call `service` with the form's data, then back to the player; a refusal is shown on
+    the player (or, for a session already finished, as a message on its summary)."""
     already_finished = session.is_finished
     if form.is_valid():
         try:
-            session_finish(session=session, **form.cleaned_data)
+            service(session=session, **form.cleaned_data)
         except ValidationError as error:
             if already_finished:
                 messages.error(request, " ".join(error.messages))
@@ -219,7 +214,7 @@ def session_finish_view(request: HttpRequest, session_id: int) -> HttpResponse:
             _add_errors(form, error)
         else:
             return redirect("patients:session", session.id)
-    return _render_player(request, session, finish_form=form, status=400)
+    return _render_player(request, session, status=400, **{form_name: form})
 
 
 def _add_errors(form, error: ValidationError) -> None:
