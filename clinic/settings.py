@@ -169,7 +169,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files live in the apps (clinic/static/limber/), found by the app finder.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Production serves hashed, compressed files collected by `collectstatic`; development and
