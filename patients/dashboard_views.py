@@ -6,10 +6,9 @@ import itertools
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clinic.access import staff_member
 from clinic.audit import audit_patient, audits_patient
+from clinic.decorators import staff_required
 from clinic.models import StaffMember
 
 from .adherence import PatientOverview, clinic_overview, patient_adherence
+from .export import spreadsheet_safe
 from .models import Completion, Patient, Session
 from .services import attention_review_record
 
@@ -50,17 +50,9 @@ COLUMNS = [
 ]
 
 
-def _get_staff_member(request: HttpRequest) -> StaffMember:
-    """The signed-in staff member; anyone else (patients included) gets 404."""
-    member = staff_member(request.user)
-    if member is None:
-        raise Http404
-    return member
-
-
 def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
     """A patient of the staff member's own clinic, or 404."""
-    member = _get_staff_member(request)
+    member = request.staff
     patients = Patient.objects.select_related("clinic", "physiotherapist__user")
     patient = get_object_or_404(patients, pk=patient_id, clinic_id=member.clinic_id)
     audit_patient(request, patient)
@@ -103,10 +95,10 @@ def _overview_for(request: HttpRequest, member: StaffMember):
     return form, present + missing
 
 
-@login_required
+@staff_required
 @audits_patient("list")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    member = _get_staff_member(request)
+    member = request.staff
     audit_patient(request, None)
     form, rows = _overview_for(request, member)
     if rows is None:
@@ -157,18 +149,6 @@ def _url_for_patient(name: str):
     return lambda patient_id: f"{prefix}{patient_id}{suffix}"
 
 
-def spreadsheet_safe(value) -> str | int | float:
-    """A cell a spreadsheet shows as text: never run as a formula (=, +, -, @, tab, CR, LF)."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r", "\n"):
-        return "'" + text
-    return text
-
-
 def csv_response(filename: str, header: list, rows) -> HttpResponse:
     """UTF-8 with a byte-order mark, so spreadsheets read accents right; every cell made safe."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -185,10 +165,10 @@ def _percent(value: int | None):
     return "" if value is None else value
 
 
-@login_required
+@staff_required
 @audits_patient("export")
 def dashboard_export(request: HttpRequest) -> HttpResponse:
-    member = _get_staff_member(request)
+    member = request.staff
     audit_patient(request, None)
     form, rows = _overview_for(request, member)
     if rows is None:
@@ -240,7 +220,7 @@ class ReviewForm(forms.Form):
         self.fields["last_session"].queryset = patient.sessions.all()
 
 
-@login_required
+@staff_required
 @audits_patient()
 @require_POST
 def review(request: HttpRequest, patient_id: int) -> HttpResponse:
@@ -328,7 +308,7 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
     return summary
 
 
-@login_required
+@staff_required
 @audits_patient()
 def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
@@ -388,7 +368,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     return render(request, "staff/progress.html", context)
 
 
-@login_required
+@staff_required
 @audits_patient("export")
 def progress_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)

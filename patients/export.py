@@ -19,12 +19,17 @@ from routines.models import RoutineStep
 from .models import Assignment, Completion, Invitation, Patient, Session
 
 # Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def spreadsheet_safe(value: Any) -> str:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
+def spreadsheet_safe(value: Any) -> str | int | float:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula; numbers stay
+    numbers (a negative one is a number, not a formula)."""
+    if value is None:
+        return ""
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
     if text.startswith(_FORMULA_STARTS):
         return "'" + text
     return text

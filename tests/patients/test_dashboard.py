@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.adherence import clinic_overview
-from patients.dashboard_views import spreadsheet_safe
+from patients.export import spreadsheet_safe
 from patients.models import AttentionReview, Completion
 from patients.services import completion_record, session_finish, session_start
 from tests import factories
