@@ -133,7 +133,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sign-in: the lockout backend first (see clinic/signin.py), then the usual model backend.
 AUTHENTICATION_BACKENDS = [
     "clinic.signin.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "clinic.signin.RoleBackend",
 ]
 # django-axes: repeated failures for one username from one address lock that pair out.
 # Attempts are kept in the database, so every app server sees the same count.

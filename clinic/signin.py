@@ -12,6 +12,7 @@ from axes.backends import AxesStandaloneBackend
 from django import forms
 from django.conf import settings
 from django.contrib.auth import user_logged_in
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
@@ -40,6 +41,21 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class RoleBackend(ModelBackend):
+    """Django's username-and-password sign-in. A signed-in request's user arrives with their
+    role, the staff membership or the patient record, each with its clinic, in the same
+    query: nearly every page needs one of them, and a query more per request is the price
+    of a page (clinic/benchmark/notes.md)."""
+
+    def get_user(self, user_id):
+        users = User._default_manager.select_related("staff__clinic", "patient__clinic")
+        try:
+            user = users.get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 def is_staff_user(user: AbstractBaseUser) -> bool:

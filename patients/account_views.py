@@ -47,7 +47,7 @@ def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
     except ValidationError as error:
         form.add_error(None, error)
         return render(request, "invite/accept.html", context, status=400)
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="clinic.signin.RoleBackend")
     if not with_password:
         request.session.set_expiry(DEVICE_SESSION_AGE)
     return redirect("home")

@@ -302,7 +302,7 @@ class TodaySerializer(serializers.Serializer):
     due = fields.IntegerField()
     done = fields.IntegerField()
     left = fields.IntegerField()
-    open_session = fields.IntegerField(source="open_session.id", allow_null=True)
+    open_session = fields.IntegerField(source="open_session_id", allow_null=True)
 
 
 class PlanStepSerializer(RoutineStepSerializer):

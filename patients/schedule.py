@@ -21,20 +21,25 @@ def is_paused_on(assignment: Assignment, day: datetime.date) -> bool:
     )
 
 
-def assignment_state(assignment: Assignment, day: datetime.date) -> str:
-    """ "upcoming", "ended", "paused" or "running" on `day`."""
+def assignment_state(
+    assignment: Assignment, day: datetime.date, *, paused: bool | None = None
+) -> str:
+    """ "upcoming", "ended", "paused" or "running" on `day`. `paused` says whether a pause
+    covers `day` when the caller asked the database already; otherwise the pauses decide."""
     if day < assignment.starts_on:
         return "upcoming"
     if assignment.ends_on is not None and day > assignment.ends_on:
         return "ended"
-    if is_paused_on(assignment, day):
+    if is_paused_on(assignment, day) if paused is None else paused:
         return "paused"
     return "running"
 
 
-def sessions_due_on(assignment: Assignment, day: datetime.date) -> int:
+def sessions_due_on(
+    assignment: Assignment, day: datetime.date, *, paused: bool | None = None
+) -> int:
     """How many sessions the plan asks for on `day`: none when it is not running or off."""
-    if assignment_state(assignment, day) != "running":
+    if assignment_state(assignment, day, paused=paused) != "running":
         return 0
     if not assignment.runs_on_weekday(day.weekday()):
         return 0

@@ -3,54 +3,69 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from routines.models import RoutineStep
 
 from .adherence import patient_streak
-from .models import Assignment, Completion, Patient, Session
+from .models import Assignment, AssignmentPause, Completion, Patient, Session
 from .schedule import assignment_state, sessions_due_on
 
 
 def patient_of_user(user: AbstractBaseUser) -> Patient | None:
-    """The signed-in user's own patient record, if they are an active patient."""
-    return (
-        Patient.objects.select_related("clinic")
-        .filter(user=user, user__is_active=True, archived_at__isnull=True)
-        .first()
-    )
+    """The signed-in user's own patient record, if they are an active patient. The request's
+    user arrives with it (clinic.signin.RoleBackend), so this costs no query."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    try:
+        patient = user.patient
+    except Patient.DoesNotExist:
+        return None
+    return patient if patient.archived_at is None else None
 
 
-def patient_running_assignments(*, patient: Patient) -> QuerySet[Assignment]:
-    """The patient's assignments that have started and not ended, in the clinic's today."""
-    today = patient.clinic.today()
-    steps = RoutineStep.objects.filter(archived_at__isnull=True).select_related("exercise")
-    return (
-        patient.assignments.filter(starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
-        .select_related("routine")
-        .prefetch_related(Prefetch("routine__steps", queryset=steps, to_attr="active_steps"))
-    )
+def paused_on(day: datetime.date, assignment: str = "pk") -> Exists:
+    """Whether a pause of the assignment (`assignment`: its id, as an outer reference) covers
+    `day`: the rule of schedule.is_paused_on, asked of the database."""
+    covering = AssignmentPause.objects.filter(
+        assignment=OuterRef(assignment), starts_on__lte=day
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+    return Exists(covering)
+
+
+def _count(queryset: QuerySet, group: str) -> Coalesce:
+    """How many rows of `queryset` (already tied to the outer row), as a subquery."""
+    counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted), 0)
 
 
 def patient_today(*, patient: Patient) -> list[Assignment]:
-    """Today's plans in the clinic's time zone, each with `state`, `due`, `done`, `left` and
-    `open_session` (today's unfinished session to continue, if any)."""
+    """Today's plans in the clinic's time zone, each with `state`, `due`, `done`, `left`,
+    `step_count` and `open_session_id` (today's unfinished session to continue, if any).
+
+    One query: the Today page is what every patient opens, so its counts come from
+    subqueries instead of loading the steps, pauses and sessions behind them."""
     today = patient.clinic.today()
-    todays_sessions = Session.objects.filter(local_date=today).order_by("started_at")
+    todays = Session.objects.filter(assignment=OuterRef("pk"), local_date=today)
+    steps = RoutineStep.objects.filter(routine=OuterRef("routine_id"), archived_at__isnull=True)
     assignments = list(
-        patient_running_assignments(patient=patient).prefetch_related(
-            "pauses", Prefetch("sessions", queryset=todays_sessions, to_attr="todays_sessions")
+        patient.assignments.filter(starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("routine")
+        .annotate(
+            paused_today=paused_on(today),
+            step_count=_count(steps, "routine"),
+            done=_count(todays.filter(finished_at__isnull=False), "assignment"),
+            open_session_id=Subquery(
+                todays.filter(finished_at__isnull=True).order_by("started_at").values("id")[:1]
+            ),
         )
     )
     for assignment in assignments:
-        assignment.state = assignment_state(assignment, today)
-        assignment.due = sessions_due_on(assignment, today)
-        assignment.done = sum(1 for s in assignment.todays_sessions if s.is_finished)
+        assignment.state = assignment_state(assignment, today, paused=assignment.paused_today)
+        assignment.due = sessions_due_on(assignment, today, paused=assignment.paused_today)
         assignment.left = max(assignment.due - assignment.done, 0)
-        assignment.open_session = next(
-            (s for s in assignment.todays_sessions if not s.is_finished), None
-        )
     return assignments
 
 

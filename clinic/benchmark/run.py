@@ -477,7 +477,7 @@ def signed_in(user) -> dict[str, str]:
     request = HttpRequest()
     request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="wrk (make bench)")
     request.session = SessionStore()
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend="clinic.signin.RoleBackend")
     token = get_token(request)
     secret = request.META["CSRF_COOKIE"]
     if settings.CSRF_USE_SESSIONS:
@@ -494,7 +494,7 @@ def prepare_clients(clinic, count: int) -> dict[str, list[dict]]:
     and admin, who go round the same patients' fields."""
     from clinic.models import StaffMember
     from patients.models import Patient, Session
-    from patients.selectors import patient_running_assignments
+    from patients.selectors import patient_today
     from patients.services import session_start
 
     patients = (
@@ -505,11 +505,11 @@ def prepare_clients(clinic, count: int) -> dict[str, list[dict]]:
     today = clinic.today()
     clients = {"patient": [], "physio": [], "admin": []}
     for patient in patients:
-        assignment = patient_running_assignments(patient=patient).first()
+        assignment = patient_today(patient=patient)[0]
         session = Session.objects.filter(
             assignment=assignment, local_date=today, finished_at__isnull=True
         ).first() or session_start(assignment=assignment)
-        step = assignment.routine.active_steps[0]
+        step = assignment.routine.steps.filter(archived_at__isnull=True).first()
         fields = {
             "patient_id": patient.id,
             "assignment_id": assignment.id,
