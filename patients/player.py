@@ -4,6 +4,7 @@ A completion is recorded per (step, set, side): that triple is a "unit" here, an
 resumes at its first unit without a completion.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -65,3 +66,24 @@ def prescription_in_words(step: RoutineStep) -> str:
     if step.rest_seconds and (step.sets > 1 or step.sides == Sides.EACH):
         parts.append(_("rest %(seconds)d s") % {"seconds": step.rest_seconds})
     return " · ".join(parts)
+
+
+def step_content_key(step: RoutineStep) -> str:
+    """A digest of all the player shows of a step apart from the session's progress: the key
+    of its cached fragments, so an edit to the step or its exercise makes a new key rather
+    than a stale page, and every patient whose plan has the same step shares one entry."""
+    exercise = step.exercise
+    shown = (
+        exercise.name,
+        exercise.image.name if exercise.image else "",
+        exercise.instructions,
+        exercise.cues,
+        exercise.cautions,
+        step.note,
+        step.hold_seconds,
+        step.repetitions,
+        step.sets,
+        step.sides,
+        step.rest_seconds,
+    )
+    return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

@@ -16,7 +16,7 @@ from clinic.audit import audit_patient, audits_patient
 
 from .forms import CompletionForm, FinishForm
 from .models import PAIN_MAX, Assignment, Completion, Patient, Session
-from .player import first_open_unit, prescription_in_words, session_units
+from .player import first_open_unit, prescription_in_words, session_units, step_content_key
 from .schedule import assignment_state, schedule_in_words
 from .selectors import (
     patient_of_user,
@@ -24,6 +24,7 @@ from .selectors import (
     patient_progress,
     patient_session_history,
     patient_today,
+    paused_on,
     session_done_units,
     session_steps,
 )
@@ -42,14 +43,15 @@ def _get_patient_for_user(request: HttpRequest) -> Patient:
 
 
 def _get_session_for_patient(request: HttpRequest, session_id: int) -> Session:
-    """The signed-in patient's own session, or 404: never reveal that another id exists."""
-    sessions = Session.objects.select_related(
-        "patient__clinic", "assignment__routine", "assignment__patient__clinic"
+    """The signed-in patient's own session, or 404: never reveal that another id exists.
+    It comes with its plan and routine, and `paused_today`: whether a pause covers the
+    clinic's today."""
+    patient = _get_patient_for_user(request)
+    sessions = patient.sessions.select_related("assignment__routine").annotate(
+        paused_today=paused_on(patient.clinic.today(), "assignment_id")
     )
-    session = get_object_or_404(
-        sessions, id=session_id, patient__user=request.user, patient__archived_at__isnull=True
-    )
-    audit_patient(request, session.patient)
+    session = get_object_or_404(sessions, id=session_id)
+    session.assignment.patient = patient
     return session
 
 
@@ -129,6 +131,7 @@ def _render_player(
     current = first_open_unit(units, done)
     for step in steps:
         step.prescription = prescription_in_words(step)
+        step.content_key = step_content_key(step)
         step.done_units = " ".join(
             f"{set_number}:{side}"
             for step_id, set_number, side in sorted(done)
@@ -141,7 +144,9 @@ def _render_player(
     clinic = session.patient.clinic
     context = {
         "session": session,
-        "plan_state": assignment_state(session.assignment, clinic.today()),
+        "plan_state": assignment_state(
+            session.assignment, clinic.today(), paused=session.paused_today
+        ),
         "routine": session.assignment.routine,
         "steps": steps,
         "current": current,

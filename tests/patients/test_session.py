@@ -349,3 +349,39 @@ def test_session_page_shows_the_exercise_picture_with_a_text_alternative(client,
     page = client.get(reverse("patients:session", args=[session.id])).content.decode()
     assert 'src="/media/exercises/rotation.png"' in page
     assert f'alt="Picture: {exercise.name}"' in page
+
+
+def test_session_page_shows_an_edited_step_at_once(client, patient, session):
+    """The player's step fragments are cached by their content, so an edit is never stale."""
+    client.force_login(patient.user)
+    url = reverse("patients:session", args=[session.id])
+    step = session.assignment.routine.steps.first()
+    client.get(url)
+    step.note = "Keep your shoulders on the floor."
+    step.hold_seconds = 45
+    step.save()
+    exercise = step.exercise
+    exercise.cues = "Breathe out as you go down."
+    exercise.save()
+    page = client.get(url).content.decode()
+    assert "Keep your shoulders on the floor." in page
+    assert "Hold 45 s" in page
+    assert "Breathe out as you go down." in page
+
+
+def test_session_page_shares_cached_steps_without_mixing_sessions(client, patient, assignment):
+    """Two sessions of the same plan share the step fragments but each keeps its own ids,
+    links and progress."""
+    client.force_login(patient.user)
+    first = session_start(assignment=assignment)
+    step = assignment.routine.steps.first()
+    complete(first, step, set_number=1, side=step.side_names[0])
+    first_page = client.get(reverse("patients:session", args=[first.id])).content.decode()
+    factories.record_every_step(first)
+    session_finish(session=first, pain=2)
+    second = session_start(assignment=assignment)
+    second_page = client.get(reverse("patients:session", args=[second.id])).content.decode()
+    assert reverse("patients:session_complete", args=[second.id]) in second_page
+    assert reverse("patients:session_complete", args=[first.id]) not in second_page
+    assert f'data-done="1:{step.side_names[0]}"' in first_page
+    assert f'data-done="1:{step.side_names[0]}"' not in second_page

@@ -399,7 +399,9 @@
     el.skip.open = false;
     el.skipError.textContent = "";
     if (focusStep && (!previous || previous.step !== step)) {
-      var heading = player.querySelector("#step-title-" + step.id);
+      var heading = player.querySelector(
+        'section.step[data-step-id="' + step.id + '"] .step-title'
+      );
       if (heading) {
         heading.focus();
       }
