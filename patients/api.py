@@ -297,7 +297,7 @@ class AssignmentViewSet(
 
 class TodaySerializer(serializers.Serializer):
     assignment = fields.IntegerField(source="id")
-    routine_name = fields.CharField(source="routine.name")
+    routine_name = fields.CharField()
     state = fields.CharField()
     due = fields.IntegerField()
     done = fields.IntegerField()
