@@ -50,6 +50,7 @@ from .selectors import (
     patient_plan,
     patient_today,
     patients_for_staff,
+    session_for_recording,
     sessions_for_patient,
     sessions_for_staff,
 )
@@ -377,10 +378,10 @@ class CompletionInputSerializer(serializers.Serializer):
     recorded_at = fields.DateTimeField(required=False)
 
     def validate_step(self, value: int) -> RoutineStep:
-        step = RoutineStep.objects.select_related("exercise").filter(id=value).first()
-        if step is None:
-            raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE))
-        return step
+        try:
+            return RoutineStep.objects.select_related("exercise").get(id=value)
+        except RoutineStep.DoesNotExist:
+            raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE)) from None
 
     def validate(self, data):
         key = self.context.get("idempotency_key")
@@ -395,6 +396,14 @@ class CompletionInputSerializer(serializers.Serializer):
         return data
 
 
+# A date and time as the API writes it (DRF's format and time zone), outside any serializer.
+_MOMENT = serializers.DateTimeField()
+
+
+# Every tap on Done or Skip is answered with a completion, so its JSON is written out in
+# to_representation rather than through the fields, which the schema still describes:
+# building a ModelSerializer's fields from the model cost more than the rest of the answer.
+# tests/api/test_completions.py holds the two to the same output.
 class CompletionSerializer(serializers.ModelSerializer):
     skip_reason = fields.CharField(read_only=True, help_text="Why it was skipped, or empty.")
 
@@ -413,6 +422,20 @@ class CompletionSerializer(serializers.ModelSerializer):
             "exercise_name",
         ]
         read_only_fields = fields
+
+    def to_representation(self, instance: Completion) -> dict:
+        return {
+            "id": instance.id,
+            "client_id": str(instance.client_id),
+            "session": instance.session_id,
+            "step": instance.step_id,
+            "set_number": instance.set_number,
+            "side": instance.side,
+            "status": instance.status,
+            "skip_reason": instance.skip_reason,
+            "recorded_at": _MOMENT.to_representation(instance.recorded_at),
+            "exercise_name": instance.exercise_name,
+        }
 
 
 class FinishInputSerializer(serializers.Serializer):
@@ -540,7 +563,7 @@ class SessionViewSet(
 
     def _own_session(self, pk: str) -> Session:
         """Recording is the patient's alone: staff, even of the clinic, get 404."""
-        session = sessions_for_patient(user=self.request.user).filter(id=pk).first()
+        session = session_for_recording(patient=self._patient(), session_id=pk)
         if session is None:
             raise exceptions.NotFound
         audit_patient(self.request, session.patient)

@@ -3,12 +3,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from routines.models import RoutineStep
 
 from .adherence import patient_streak
-from .models import Assignment, AssignmentPause, Completion, Patient, Session
+from .models import Assignment, Completion, Patient, Session
 from .schedule import assignment_state, sessions_due_on
 
 
@@ -22,15 +24,6 @@ def patient_of_user(user: AbstractBaseUser) -> Patient | None:
     except Patient.DoesNotExist:
         return None
     return patient if patient.archived_at is None else None
-
-
-def paused_on(day: datetime.date, assignment: str = "pk") -> Exists:
-    """Whether a pause of the assignment (`assignment`: its id, as an outer reference) covers
-    `day`: the rule of schedule.is_paused_on, asked of the database."""
-    covering = AssignmentPause.objects.filter(
-        assignment=OuterRef(assignment), starts_on__lte=day
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
-    return Exists(covering)
 
 
 # The Today page is what every patient opens, often several times a day. In one plain SQL
@@ -187,9 +180,46 @@ def sessions_for_staff(*, member) -> QuerySet[Session]:
     )
 
 
+# paused_on's rule for a session's plan, written as SQL: built as an ORM subquery, the same
+# test cost as much CPU as the rest of session_for_recording's query. `patients_session` is
+# the outer query's table; tests/patients/test_session_services.py holds the two rules equal.
+_SESSION_PLAN_PAUSED_SQL = (
+    "EXISTS (SELECT 1 FROM patients_assignmentpause pause"
+    " WHERE pause.assignment_id = patients_session.assignment_id"
+    " AND pause.starts_on <= %s AND (pause.ends_on IS NULL OR pause.ends_on >= %s))"
+)
+
+
+def session_for_recording(
+    *, patient: Patient, session_id: int | str, with_routine: bool = False
+) -> Session | None:
+    """The patient's own session to record into or show, with its plan (and its routine,
+    `with_routine`), or None: one query.
+
+    Recording a completion is what a patient does most, so the session also learns whether
+    a pause covers its plan today (`paused_by_day`, read by services.completion_record), and
+    the patient the request already holds (with its clinic) stands in for a join."""
+    today = patient.clinic.today()
+    day = connection.ops.adapt_datefield_value(today)
+    # A constant statement; the day is a bound parameter.
+    paused = RawSQL(_SESSION_PLAN_PAUSED_SQL, (day, day), output_field=BooleanField())  # noqa: S611
+    sessions = (
+        Session.objects.filter(id=session_id, patient_id=patient.id)
+        .select_related("assignment__routine" if with_routine else "assignment")
+        .annotate(paused_today=paused)
+    )
+    try:
+        session = sessions.get()
+    except Session.DoesNotExist:
+        return None
+    session.patient = patient
+    session.assignment.patient = patient
+    session.paused_by_day = {today: session.paused_today}
+    return session
+
+
 def sessions_for_patient(*, user: AbstractBaseUser) -> QuerySet[Session]:
-    """The signed-in patient's own sessions (none for anyone else), newest first, ready for
-    recording into."""
+    """The signed-in patient's own sessions (none for anyone else), newest first."""
     return (
         Session.objects.filter(
             patient__user=user, patient__user__is_active=True, patient__archived_at__isnull=True

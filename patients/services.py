@@ -4,7 +4,7 @@ import uuid
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,11 +35,18 @@ class CompletionConflict(Exception):
     """The client_id (idempotency key) was already used for a different completion."""
 
 
-def _ensure_assignment_running(assignment: Assignment, moment: datetime.datetime) -> None:
+def _ensure_assignment_running(
+    assignment: Assignment,
+    moment: datetime.datetime,
+    *,
+    paused_by_day: dict[datetime.date, bool] | None = None,
+) -> None:
     """Refuse work on a plan that is paused, ended or not yet started on the clinic-local date
-    of `moment` (now, unless a record is written for an earlier time)."""
+    of `moment` (now, unless a record is written for an earlier time). `paused_by_day`: days
+    on which the database was already asked whether a pause covers the plan."""
     day = timezone.localdate(moment, timezone=assignment.patient.clinic.zone)
-    state = assignment_state(assignment, day)
+    paused = paused_by_day.get(day) if paused_by_day else None
+    state = assignment_state(assignment, day, paused=paused)
     if state != "running":
         messages = {
             "paused": _("This plan is paused. Your physiotherapist will tell you when to resume."),
@@ -116,7 +123,6 @@ def session_open_or_start(*, assignment: Assignment) -> tuple[Session, bool]:
     return session_start(assignment=assignment), True
 
 
-@transaction.atomic
 def completion_record(
     *,
     session: Session,
@@ -135,42 +141,12 @@ def completion_record(
     message per field, for a step outside the session's routine, a side or set the step
     does not have, a skip without a reason, a finished session, or a paused or ended plan.
     Returns the completion and whether it was created now.
+
+    A new record, the usual case, costs one INSERT and no transaction of its own: what is
+    stored is looked up only once the new record is refused, by a rule here or by a unique
+    constraint. A session from selectors.session_for_recording already knows whether its
+    plan is paused today.
     """
-    same = Completion.objects.filter(
-        Q(client_id=client_id) | Q(session=session, step=step, side=side, set_number=set_number)
-    )
-    existing = same.first()
-    if existing is not None:
-        if existing.session_id != session.id:
-            raise ValidationError({"client_id": _("This id belongs to another record.")})
-        sent = {
-            "step_id": step.id,
-            "side": side,
-            "set_number": set_number,
-            "status": status,
-            "skip_reason": skip_reason,
-        }
-        if existing.client_id == client_id and any(
-            getattr(existing, field) != sent[field] for field in COMPLETION_KEY_FIELDS
-        ):
-            raise CompletionConflict(_("This id was already used for a different record."))
-        return existing, False
-    if session.is_finished:
-        raise ValidationError(_("This session is already finished."))
-    if step.routine_id != session.assignment.routine_id or step.archived_at is not None:
-        raise ValidationError({"step": STEP_NOT_IN_ROUTINE})
-    if side not in step.side_names:
-        raise ValidationError({"side": _("This step has no such side.")})
-    if not 1 <= set_number <= step.sets:
-        raise ValidationError({"set_number": _("This step has no such set.")})
-    if status == Completion.Status.SKIPPED and not skip_reason:
-        raise ValidationError({"skip_reason": _("Tell us why you are skipping this step.")})
-    if status == Completion.Status.DONE and skip_reason:
-        raise ValidationError({"skip_reason": _("Only a skipped step has a reason.")})
-    # A device sends the time it was done (it may have been offline); a wrong clock must not
-    # put it before the session started or in the future.
-    recorded_at = _clamp(recorded_at, session.started_at, timezone.now())
-    _ensure_assignment_running(session.assignment, recorded_at)
     completion = Completion(
         client_id=client_id,
         session=session,
@@ -181,11 +157,46 @@ def completion_record(
         set_number=set_number,
         status=status,
         skip_reason=skip_reason,
-        recorded_at=recorded_at,
         exercise_name=step.exercise.name,
         hold_seconds=step.hold_seconds,
         repetitions=step.repetitions,
         sides=step.sides,
+    )
+    try:
+        _completion_validate(completion, recorded_at=recorded_at)
+        _insert_one(completion)
+    except (ValidationError, IntegrityError):
+        # A resend is answered with what is stored, even once the session is finished or
+        # the plan paused; so is a concurrent twin that got there first.
+        stored = _completion_stored_as(completion)
+        if stored is None:
+            raise
+        return stored, False
+    return completion, True
+
+
+def _completion_validate(completion: Completion, *, recorded_at: datetime.datetime | None) -> None:
+    """Check a new completion against its session and step, and set when it was done."""
+    session, step = completion.session, completion.step
+    if session.is_finished:
+        raise ValidationError(_("This session is already finished."))
+    if step.routine_id != session.assignment.routine_id or step.archived_at is not None:
+        raise ValidationError({"step": STEP_NOT_IN_ROUTINE})
+    if completion.side not in step.side_names:
+        raise ValidationError({"side": _("This step has no such side.")})
+    if not 1 <= completion.set_number <= step.sets:
+        raise ValidationError({"set_number": _("This step has no such set.")})
+    if completion.status == Completion.Status.SKIPPED and not completion.skip_reason:
+        raise ValidationError({"skip_reason": _("Tell us why you are skipping this step.")})
+    if completion.status == Completion.Status.DONE and completion.skip_reason:
+        raise ValidationError({"skip_reason": _("Only a skipped step has a reason.")})
+    # A device sends the time it was done (it may have been offline); a wrong clock must not
+    # put it before the session started or in the future.
+    completion.recorded_at = _clamp(recorded_at, session.started_at, timezone.now())
+    _ensure_assignment_running(
+        session.assignment,
+        completion.recorded_at,
+        paused_by_day=getattr(session, "paused_by_day", None),
     )
     # The related rows were loaded above: skip full_clean's four look-ups that they exist.
     completion.full_clean(
@@ -193,22 +204,49 @@ def completion_record(
         validate_unique=False,
         validate_constraints=False,
     )
-    try:
-        # A savepoint, so losing a race to a concurrent retry leaves the transaction usable.
+
+
+def _completion_stored_as(completion: Completion) -> Completion | None:
+    """What is stored under the completion's client_id, or for its session, step, side and
+    set, if anything. Refused if it is another session's record; a conflict if the
+    client_id came back with a different body."""
+    existing = Completion.objects.filter(
+        Q(client_id=completion.client_id)
+        | Q(
+            session_id=completion.session_id,
+            step_id=completion.step_id,
+            side=completion.side,
+            set_number=completion.set_number,
+        )
+    ).first()
+    if existing is None:
+        return None
+    if existing.session_id != completion.session_id:
+        raise ValidationError({"client_id": _("This id belongs to another record.")})
+    if existing.client_id == completion.client_id and any(
+        getattr(existing, field) != getattr(completion, field) for field in COMPLETION_KEY_FIELDS
+    ):
+        raise CompletionConflict(_("This id was already used for a different record."))
+    return existing
+
+
+def _insert_one(instance: Model) -> None:
+    """INSERT one new row; IntegrityError if a constraint refuses it. On its own the INSERT
+    is its own transaction, so a refusal leaves nothing to undo; inside a caller's
+    transaction a savepoint keeps that transaction usable after one."""
+    if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            completion.save()
-    except IntegrityError:
-        existing = same.first()
-        if existing is None:
-            raise
-        return existing, False
-    return completion, True
+            instance.save(force_insert=True)
+    else:
+        instance.save(force_insert=True)
 
 
 def session_missing_sets(*, session: Session) -> list[tuple[RoutineStep, int, str]]:
     """The (step, set, side) of the session's active steps that have no completion yet."""
     recorded = set(session.completions.values_list("step_id", "set_number", "side"))
-    steps = session.assignment.routine.steps.filter(archived_at__isnull=True)
+    steps = RoutineStep.objects.filter(
+        routine_id=session.assignment.routine_id, archived_at__isnull=True
+    )
     return [
         (step, set_number, side)
         for step in steps
@@ -240,7 +278,9 @@ def session_finish(
     if session_missing_sets(session=session):
         raise ValidationError(_("Do or skip every step before finishing the session."))
     finished_at = finished_at or timezone.now()
-    _ensure_assignment_running(session.assignment, finished_at)
+    _ensure_assignment_running(
+        session.assignment, finished_at, paused_by_day=getattr(session, "paused_by_day", None)
+    )
     session.finished_at = finished_at
     session.pain = pain
     session.effort = effort

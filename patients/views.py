@@ -24,8 +24,8 @@ from .selectors import (
     patient_progress,
     patient_session_history,
     patient_today,
-    paused_on,
     session_done_units,
+    session_for_recording,
     session_steps,
 )
 from .services import PAIN_FLAG, completion_record, session_finish, session_open_or_start
@@ -47,11 +47,9 @@ def _get_session_for_patient(request: HttpRequest, session_id: int) -> Session:
     It comes with its plan and routine, and `paused_today`: whether a pause covers the
     clinic's today."""
     patient = _get_patient_for_user(request)
-    sessions = patient.sessions.select_related("assignment__routine").annotate(
-        paused_today=paused_on(patient.clinic.today(), "assignment_id")
-    )
-    session = get_object_or_404(sessions, id=session_id)
-    session.assignment.patient = patient
+    session = session_for_recording(patient=patient, session_id=session_id, with_routine=True)
+    if session is None:
+        raise Http404
     return session
 
 

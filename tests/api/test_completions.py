@@ -8,7 +8,9 @@ from django.db import connection, connections
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from patients.api import CompletionSerializer
 from patients.models import Completion
+from patients.services import completion_record
 
 from .conftest import bearer
 
@@ -120,3 +122,24 @@ def test_completions_twenty_concurrent_posts_store_one_row(patient, session):
     assert {status for status, _id in answers} <= {200, 201}
     assert len({id_ for _status, id_ in answers}) == 1
     assert Completion.objects.count() == 1
+
+
+def test_completion_json_is_what_the_serializer_fields_describe(patient, session):
+    """CompletionSerializer writes its JSON out by hand; it must stay what its fields (and
+    so the OpenAPI schema) say, value for value."""
+    step = session.assignment.routine.steps.select_related("exercise").first()
+    completion, _ = completion_record(
+        session=session,
+        step=step,
+        client_id=uuid.uuid4(),
+        status="skipped",
+        skip_reason="pain",
+    )
+    completion = Completion.objects.get(id=completion.id)
+    serializer = CompletionSerializer(completion)
+    by_fields = {
+        name: field.to_representation(field.get_attribute(completion))
+        for name, field in serializer.fields.items()
+    }
+    assert serializer.data == by_fields
+    assert list(serializer.data) == CompletionSerializer.Meta.fields

@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from patients.models import AssignmentPause, Completion
-from patients.services import session_finish
+from patients.services import session_finish, session_start
 from routines.models import RoutineStep
 from tests import factories
 
@@ -250,9 +250,77 @@ def test_api_requires_the_csrf_token(patient, session):
     assert not Completion.objects.exists()
 
 
-def test_api_completion_query_count_is_fixed(api, patient, session, django_assert_max_num_queries):
+def test_api_completion_query_count_is_fixed(api, patient, session, django_assert_num_queries):
     api.force_login(patient.user)
     unit = _unit(session)
-    with django_assert_max_num_queries(12):  # 11, and the audit trail's row
+    # The sign-in session; the user with their patient record; the session with its plan and
+    # whether a pause covers it today; the step with its exercise; the INSERT, in a savepoint
+    # here only because the test runs inside a transaction (SAVEPOINT, INSERT, RELEASE); and
+    # the audit trail's row.
+    with django_assert_num_queries(8):
         response = api.post(_completions_url(session), unit, format="json")
     assert response.status_code == 201
+
+
+@pytest.mark.django_db(transaction=True)
+def test_api_completion_needs_no_transaction_of_its_own(
+    api, patient, session, django_assert_num_queries
+):
+    """Outside a transaction, as in production, the INSERT is its own: no BEGIN, savepoint
+    or COMMIT round trips."""
+    api.force_login(patient.user)
+    unit = _unit(session)
+    with django_assert_num_queries(6) as queries:
+        response = api.post(_completions_url(session), unit, format="json")
+    assert response.status_code == 201
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    assert statements == ["SELECT", "SELECT", "SELECT", "SELECT", "INSERT", "INSERT"]
+
+
+def test_api_answers_a_resend_after_the_session_is_finished(api, patient, session):
+    """A device that lost the first answer sends again after finishing elsewhere: it gets
+    the stored record, not a refusal."""
+    api.force_authenticate(patient.user)
+    steps = list(session.assignment.routine.steps.all())
+    units = [_unit(session, step=step.id) for step in steps]
+    first = [api.post(_completions_url(session), unit, format="json") for unit in units]
+    assert api.post(_finish_url(session), {"pain": 1}, format="json").status_code == 200
+    again = api.post(_completions_url(session), units[0], format="json")
+    assert again.status_code == 200
+    assert again.json() == first[0].json()
+    changed = api.post(
+        _completions_url(session),
+        {**units[0], "status": "skipped", "skip_reason": "pain"},
+        format="json",
+    )
+    assert changed.status_code == 409
+    assert Completion.objects.count() == len(steps)
+
+
+def test_api_answers_a_resend_once_the_plan_is_paused(api, patient, session, clinic):
+    api.force_authenticate(patient.user)
+    unit = _unit(session)
+    first = api.post(_completions_url(session), unit, format="json")
+    AssignmentPause.objects.create(assignment=session.assignment, starts_on=clinic.today())
+    again = api.post(_completions_url(session), unit, format="json")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert again.json() == first.json()
+
+
+def test_api_checks_pauses_on_the_day_a_late_record_was_done(api, patient, assignment, clinic):
+    """A record sent late (the device was offline) counts on the day it was done: a pause
+    then refuses it, a pause only today does not."""
+    yesterday = clinic.today() - datetime.timedelta(days=1)
+    noon = datetime.datetime.combine(yesterday, datetime.time(12), tzinfo=clinic.zone)
+    session = session_start(assignment=assignment, started_at=noon)
+    pause = AssignmentPause.objects.create(
+        assignment=assignment, starts_on=yesterday, ends_on=yesterday
+    )
+    api.force_authenticate(patient.user)
+    late = _unit(session, recorded_at=noon.isoformat())
+    refused = api.post(_completions_url(session), late, format="json")
+    assert refused.status_code == 400
+    assert "paused" in refused.json()["fields"]["assignment"][0]
+    pause.starts_on = pause.ends_on = clinic.today()
+    pause.save()
+    assert api.post(_completions_url(session), late, format="json").status_code == 201
