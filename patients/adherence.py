@@ -24,12 +24,13 @@ The rules, in one place (PRODUCT.md, "Adherence"):
 - **Pain**: the average of the reports in the period; the latest report and the trend of
   the last three (rising: each higher than the one before; falling: each lower; otherwise
   steady), among the reports of the last `LOOKBACK_DAYS`.
+- **Last session**: the latest session started (finished or not), by date, start and id.
 - **Needs attention**: see `attention_reasons` (thresholds are the clinic's own).
 
 Everything for a whole clinic runs in a fixed number of queries, whatever the number of
 patients: one each for the patients, their assignments, the pauses, the sessions counted
-per assignment and day, the last pain reports and the latest reviews. Completions are
-never read.
+per assignment and day, the last pain reports, the last sessions and the latest reviews.
+Completions are never read.
 """
 
 import datetime
@@ -39,7 +40,6 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db.models import (
-    Avg,
     Count,
     F,
     Max,
@@ -51,7 +51,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clinic.models import Clinic, StaffMember
 
@@ -86,6 +86,8 @@ class Day:
     completed: int = 0  # finished sessions, at most what was scheduled
     sessions: int = 0  # every session started that day, finished or not
     paused: bool = False  # an assignment would have run but was paused
+    pain_reports: int = 0  # finished sessions with a pain reported
+    pain_total: int = 0  # the sum of those pains
 
     @property
     def state(self) -> str:
@@ -118,6 +120,12 @@ class PainReport:
     session_id: int
     local_date: datetime.date
     pain: int
+
+
+@dataclass(frozen=True)
+class LastSession:
+    session_id: int
+    local_date: datetime.date
 
 
 def pain_trend(reports: list[PainReport]) -> str | None:
@@ -155,6 +163,15 @@ class Record:
 
     def last_days(self, count: int) -> Adherence:
         return self.adherence(self.today - datetime.timedelta(days=count - 1), self.today)
+
+    def average_pain(self, start: datetime.date, end: datetime.date) -> float | None:
+        reports = total = 0
+        for date in days_between(max(start, self.start), min(end, self.today)):
+            day = self.days.get(date)
+            if day is not None:
+                reports += day.pain_reports
+                total += day.pain_total
+        return total / reports if reports else None
 
     @property
     def streak(self) -> int:
@@ -256,25 +273,28 @@ def _records(
             scheduled[assignment_id, date] = per_day
             day.scheduled += per_day
 
+    sessions = Session.objects.filter(patient__in=patients, local_date__range=(start, today))
+    finished = Q(finished_at__isnull=False)
     counts = (
-        Session.objects.filter(patient__in=patients, local_date__range=(start, today))
-        .values_list("patient_id", "assignment_id", "local_date")
-        .annotate(started=Count("id"), finished=Count("id", filter=Q(finished_at__isnull=False)))
+        sessions.values_list("patient_id", "assignment_id", "local_date")
+        .annotate(
+            started=Count("id"),
+            finished=Count("id", filter=finished),
+            pain_reports=Count("pain", filter=finished),
+            pain_total=Sum("pain", filter=finished),
+        )
         .order_by()
     )
-    for patient_id, assignment_id, date, started, finished in counts:
+    for patient_id, assignment_id, date, started, done, pain_reports, pain_total in counts:
         days = records[patient_id].days
         day = days.get(date) or days.setdefault(date, Day(date))
         day.sessions += started
-        day.completed += min(finished, scheduled.get((assignment_id, date), 0))
+        day.completed += min(done, scheduled.get((assignment_id, date), 0))
+        day.pain_reports += pain_reports
+        day.pain_total += pain_total or 0
 
     last_reports = (
-        Session.objects.filter(
-            patient__in=patients,
-            local_date__range=(start, today),
-            finished_at__isnull=False,
-            pain__isnull=False,
-        )
+        sessions.filter(finished, pain__isnull=False)
         .annotate(
             recent=Window(
                 RowNumber(),
@@ -291,33 +311,24 @@ def _records(
     return records
 
 
-def _latest_session(field_name: str) -> Subquery:
-    sessions = Session.objects.filter(patient=OuterRef("pk")).order_by(
-        "-local_date", "-started_at", "-id"
-    )
-    return Subquery(sessions.values(field_name)[:1])
-
-
-def _average_pain(start: datetime.date, end: datetime.date) -> Subquery:
-    reports = (
-        Session.objects.filter(
-            patient=OuterRef("pk"),
-            local_date__range=(start, end),
-            finished_at__isnull=False,
-            pain__isnull=False,
+def _last_sessions(
+    patients: QuerySet[Patient], since: datetime.date | None = None
+) -> dict[int, LastSession]:
+    """Each patient's last session (since `since`, if given), in one query: an index lookup
+    per patient (`session_patient_date_idx`), cheaper than ranking all their sessions."""
+    sessions = Session.objects.filter(patient=OuterRef("pk"))
+    if since is not None:
+        sessions = sessions.filter(local_date__gte=since)
+    last = sessions.order_by("-local_date", "-started_at", "-id")[:1]
+    found = (
+        patients.annotate(
+            last_id=Subquery(last.values("id")), last_on=Subquery(last.values("local_date"))
         )
-        .values("patient")
-        .annotate(average=Avg("pain"))
-        .values("average")
+        .filter(last_id__isnull=False)
+        .values_list("pk", "last_id", "last_on")
+        .order_by()
     )
-    return Subquery(reports)
-
-
-def _with_latest_session(patients: QuerySet[Patient]) -> QuerySet[Patient]:
-    return patients.annotate(
-        last_session_id=_latest_session("id"),
-        last_session_on=_latest_session("local_date"),
-    )
+    return {patient_id: LastSession(session_id, date) for patient_id, session_id, date in found}
 
 
 @dataclass
@@ -339,14 +350,13 @@ class PatientAdherence:
 def patient_adherence(
     *, patient: Patient, start: datetime.date, end: datetime.date | None = None
 ) -> PatientAdherence:
-    """A patient's adherence from `start` to `end` (default: today), in six queries."""
+    """A patient's adherence from `start` to `end` (default: today), in five queries."""
     today = patient.clinic.today()
     end = end or today
     lookback = min(start, today - datetime.timedelta(days=LOOKBACK_DAYS - 1))
     patients = Patient.objects.filter(pk=patient.pk)
     record = _records(patients, lookback, today)[patient.pk]
-    annotated = _with_latest_session(patients).annotate(average_pain=_average_pain(start, end))
-    row = annotated.values("last_session_on", "average_pain").get()
+    last_session = _last_sessions(patients).get(patient.pk)
     latest = record.latest_pain
     return PatientAdherence(
         patient=patient,
@@ -354,8 +364,8 @@ def patient_adherence(
         end=end,
         adherence=record.adherence(start, end),
         streak=record.streak,
-        last_session_on=row["last_session_on"],
-        average_pain=row["average_pain"],
+        last_session_on=last_session.local_date if last_session else None,
+        average_pain=record.average_pain(start, end),
         pain_trend=record.pain_trend,
         latest_pain=latest.pain if latest else None,
         days=[record.day(date) for date in days_between(start, end)],
@@ -369,10 +379,27 @@ def patient_streak(*, patient: Patient) -> int:
     return _records(Patient.objects.filter(pk=patient.pk), start, today)[patient.pk].streak
 
 
+REASON_TEXTS = {
+    LOW_ADHERENCE: gettext_lazy(
+        "%(percent)s%% of sessions done in the last 7 days (%(done)s of %(due)s)"
+    ),
+    MISSED_DAYS: gettext_lazy("No session on the last %(days)s scheduled days"),
+    PAIN_HIGH: gettext_lazy("Reported pain %(pain)s of 10 on %(date)s"),
+    PAIN_RISING: gettext_lazy("Pain rising over the last 3 sessions: %(pains)s"),
+}
+
+
 @dataclass
 class Reason:
+    """Why a patient needs attention: a code and the figures of its text. The text is
+    written (and translated) when it is read, so a page pays only for the reasons it shows."""
+
     code: str
-    text: str
+    figures: dict
+
+    @property
+    def text(self) -> str:
+        return REASON_TEXTS[self.code] % self.figures
 
 
 @dataclass
@@ -404,7 +431,8 @@ class Summary:
     """What the staff home page needs of one patient's `Record`: small enough to cache.
 
     It answers the same questions as the record it was made from (`last_days` for 7 and 30
-    days, `streak`, `missed_run`, the pain reports), so `attention_reasons` takes either.
+    days, `streak`, `missed_run`, the pain reports and trend), so `attention_reasons` takes
+    either; and it keeps the 30-day average pain and the last session for the page's rows.
     """
 
     today: datetime.date
@@ -413,9 +441,12 @@ class Summary:
     streak: int
     missed: tuple[datetime.date, ...]
     pains: tuple[PainReport, ...]
+    pain_trend: str | None
+    average_pain: float | None  # over the last 30 days
+    last_session: LastSession | None
 
     @classmethod
-    def of(cls, record: Record) -> "Summary":
+    def of(cls, record: Record, last_session: LastSession | None = None) -> "Summary":
         return cls(
             today=record.today,
             week=record.last_days(7),
@@ -423,6 +454,11 @@ class Summary:
             streak=record.streak,
             missed=record.missed_dates(),
             pains=tuple(record.pains),
+            pain_trend=record.pain_trend,
+            average_pain=record.average_pain(
+                record.today - datetime.timedelta(days=29), record.today
+            ),
+            last_session=last_session,
         )
 
     def last_days(self, count: int) -> Adherence:
@@ -434,10 +470,6 @@ class Summary:
     @property
     def latest_pain(self) -> PainReport | None:
         return self.pains[-1] if self.pains else None
-
-    @property
-    def pain_trend(self) -> str | None:
-        return pain_trend(list(self.pains))
 
 
 def attention_reasons(
@@ -460,31 +492,21 @@ def attention_reasons(
     if week.is_below(clinic.attention_adherence_percent) and (
         LOW_ADHERENCE not in reviewed or week_is_new
     ):
-        reasons.append(
-            Reason(
-                LOW_ADHERENCE,
-                _("%(percent)s%% of sessions done in the last 7 days (%(done)s of %(due)s)")
-                % {"percent": week.percent, "done": week.completed, "due": week.scheduled},
-            )
-        )
+        figures = {"percent": week.percent, "done": week.completed, "due": week.scheduled}
+        reasons.append(Reason(LOW_ADHERENCE, figures))
 
     missed = record.missed_run(after=reviewed_on if MISSED_DAYS in reviewed else None)
     if missed >= clinic.attention_missed_days:
-        text = _("No session on the last %(days)s scheduled days") % {"days": missed}
-        reasons.append(Reason(MISSED_DAYS, text))
+        reasons.append(Reason(MISSED_DAYS, {"days": missed}))
 
     latest = record.latest_pain
     new_pain = latest is not None and latest.session_id > reviewed_session
     if latest and latest.pain >= clinic.attention_pain and (PAIN_HIGH not in reviewed or new_pain):
-        text = _("Reported pain %(pain)s of 10 on %(date)s") % {
-            "pain": latest.pain,
-            "date": latest.local_date.isoformat(),
-        }
-        reasons.append(Reason(PAIN_HIGH, text))
+        figures = {"pain": latest.pain, "date": latest.local_date.isoformat()}
+        reasons.append(Reason(PAIN_HIGH, figures))
     if record.pain_trend == "rising" and (PAIN_RISING not in reviewed or new_pain):
         pains = " → ".join(str(report.pain) for report in record.pains)
-        text = _("Pain rising over the last 3 sessions: %(pains)s") % {"pains": pains}
-        reasons.append(Reason(PAIN_RISING, text))
+        reasons.append(Reason(PAIN_RISING, {"pains": pains}))
     return reasons
 
 
@@ -520,6 +542,21 @@ def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
         if attention_reasons(record, clinic, reviews.get(patient_id))
     ]
     return patients.filter(pk__in=flagged)
+
+
+def _summaries(
+    patients: QuerySet[Patient],
+    start: datetime.date,
+    today: datetime.date,
+    plans: tuple[list, list] | None = None,
+) -> dict[int, Summary]:
+    """Every patient's `Summary` from `start` to `today`: `_records` and `_last_sessions`."""
+    records = _records(patients, start, today, plans)
+    last_sessions = _last_sessions(patients, since=start)
+    return {
+        patient_id: Summary.of(record, last_sessions.get(patient_id))
+        for patient_id, record in records.items()
+    }
 
 
 def _sessions_version(patients: QuerySet[Patient], start: datetime.date, today: datetime.date):
@@ -558,21 +595,20 @@ def clinic_summaries(clinic: Clinic, start: datetime.date, today: datetime.date)
     queries. Any change to what the summaries are computed from changes the key, so an
     entry is never stale and the cache may be per process (Django's local-memory cache):
     no time-based expiry is needed for correctness, the timeout only frees memory.
-    A miss costs the two session queries of `_records`. Summaries are frozen: callers
+    A miss costs the three session queries of `_summaries`. Summaries are frozen: callers
     share them and must not change them.
     """
     patients = Patient.objects.filter(clinic=clinic)
     plans = _plans(patients, start, today)
     version = (plans, _sessions_version(patients, start, today))
     digest = hashlib.sha256(repr(version).encode()).hexdigest()
-    key = f"limber:overview:{clinic.pk}:{start}:{today}:{digest}"
+    key = f"limber:overview:v2:{clinic.pk}:{start}:{today}:{digest}"
     latest = _latest_summaries.get(clinic.pk)
     if latest is not None and latest[0] == key:
         return latest[1]
     summaries = cache.get(key)
     if summaries is None:
-        records = _records(patients, start, today, plans)
-        summaries = {patient_id: Summary.of(record) for patient_id, record in records.items()}
+        summaries = _summaries(patients, start, today, plans)
         cache.set(key, summaries, OVERVIEW_CACHE_SECONDS)
     _latest_summaries[clinic.pk] = (key, summaries)
     return summaries
@@ -587,21 +623,22 @@ def clinic_overview(
 ) -> list[PatientOverview]:
     """Every active patient of the clinic (or one physiotherapist's, or one patient).
 
-    A fixed number of queries whatever the number of patients: seven for one patient or
-    uncached; for the clinic, six when its summaries are cached and eight when not
-    (`clinic_summaries`).
+    A fixed number of queries whatever the number of patients: eight for one patient or
+    uncached; for the clinic, six when its summaries are cached and nine when not
+    (`clinic_summaries`); one more when some have had no session in the last
+    `LOOKBACK_DAYS` (their last one). The patients are read plainly: what is shown of
+    each comes from their cached `Summary`, not from subqueries run per patient each time.
     """
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
-    month_start = today - datetime.timedelta(days=29)
     patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
     if physiotherapist is not None:
         patients = patients.filter(physiotherapist=physiotherapist)
     if patient is not None:
         patients = patients.filter(pk=patient.pk)
-    rows = list(
-        _with_latest_session(patients).annotate(average_pain=_average_pain(month_start, today))
-    )
+    # Not the address or the creation time: no row shows them, and reading a timestamp for
+    # each of a thousand patients costs some milliseconds a page.
+    rows = list(patients.defer("email", "created_at"))
     # The few physiotherapists once each, rather than joined into every patient's row.
     staff_ids = {row.physiotherapist_id for row in rows} - {None}
     staff = StaffMember.objects.select_related("user").in_bulk(staff_ids)
@@ -610,27 +647,31 @@ def clinic_overview(
             row.physiotherapist = staff[row.physiotherapist_id]
     if cached and patient is None:
         summaries = clinic_summaries(clinic, start, today)
-        nothing = Summary.of(Record(start, today))
-        records = defaultdict(lambda: nothing, summaries)
     else:
-        records = _records(patients, start, today)
+        summaries = _summaries(patients, start, today)
+    nothing = Summary.of(Record(start, today))
+    summary_of = {row.pk: summaries.get(row.pk, nothing) for row in rows}
+    # Those with no session since `start`: their last one, if any, is read each time.
+    without = [pk for pk, summary in summary_of.items() if summary.last_session is None]
+    older = _last_sessions(patients.filter(pk__in=without)) if without else {}
     reviews = _latest_reviews(patients)
     overview = []
     for row in rows:
-        record = records[row.pk]
-        latest = record.latest_pain
+        summary = summary_of[row.pk]
+        latest = summary.latest_pain
+        last_session = summary.last_session or older.get(row.pk)
         overview.append(
             PatientOverview(
                 patient=row,
-                week=record.last_days(7),
-                month=record.last_days(30),
-                streak=record.streak,
-                last_session_id=row.last_session_id,
-                last_session_on=row.last_session_on,
+                week=summary.week,
+                month=summary.month,
+                streak=summary.streak,
+                last_session_id=last_session.session_id if last_session else None,
+                last_session_on=last_session.local_date if last_session else None,
                 latest_pain=latest.pain if latest else None,
-                pain_trend=record.pain_trend,
-                average_pain=row.average_pain,
-                reasons=attention_reasons(record, clinic, reviews.get(row.pk)),
+                pain_trend=summary.pain_trend,
+                average_pain=summary.average_pain,
+                reasons=attention_reasons(summary, clinic, reviews.get(row.pk)),
             )
         )
     return overview

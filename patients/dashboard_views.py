@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,11 @@ from .services import attention_review_record
 
 CALENDAR_WEEKS = 12
 PATIENTS_PER_PAGE = 100
+ATTENTION_PER_PAGE = 20
 RECENT_SESSIONS = 20
 NO_PHYSIOTHERAPIST = "none"
+# What the staff home page's address may carry; a review sends the user back with these.
+DASHBOARD_PARAMETERS = ("physiotherapist", "sort", "page", "attention_page")
 
 SORTS = {
     "name": lambda row: (row.patient.last_name.lower(), row.patient.first_name.lower()),
@@ -89,10 +92,25 @@ def _overview_for(request: HttpRequest, member: StaffMember):
         rows = [row for row in rows if row.patient.physiotherapist_id is None]
     sort = form.cleaned_data["sort"] or "name"
     key = SORTS[sort.lstrip("-")]
-    present = [row for row in rows if key(row) is not None]
-    missing = [row for row in rows if key(row) is None]
-    present.sort(key=key, reverse=sort.startswith("-"))
-    return form, present + missing
+    keyed = [(key(row), row) for row in rows]
+    present = [pair for pair in keyed if pair[0] is not None]
+    present.sort(key=lambda pair: pair[0], reverse=sort.startswith("-"))
+    return form, [row for _, row in present] + [row for value, row in keyed if value is None]
+
+
+def _most_urgent_first(row: PatientOverview):
+    """The "Needs attention" order: most reasons first, then by name (stable across pages)."""
+    patient = row.patient
+    return (-len(row.reasons), patient.last_name.lower(), patient.first_name.lower(), patient.pk)
+
+
+def _dashboard_query(query: QueryDict) -> QueryDict:
+    """The staff home page's own parameters of `query` (filter, sort and both pages)."""
+    kept = QueryDict(mutable=True)
+    for name in DASHBOARD_PARAMETERS:
+        if name in query:
+            kept.setlist(name, query.getlist(name))
+    return kept
 
 
 @staff_required
@@ -103,41 +121,67 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     form, rows = _overview_for(request, member)
     if rows is None:
         return render(request, "staff/dashboard.html", {"form": form, "member": member}, status=400)
-    attention = sorted(
-        (row for row in rows if row.needs_attention), key=lambda row: -len(row.reasons)
+    attention = sorted((row for row in rows if row.needs_attention), key=_most_urgent_first)
+    attention_page = Paginator(attention, ATTENTION_PER_PAGE).get_page(
+        request.GET.get("attention_page")
     )
+    page = Paginator(rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     sort = form.cleaned_data["sort"] or "name"
-    query = request.GET.copy()
-    query.pop("page", None)
-    export_query = query.urlencode()
+    base = _dashboard_query(request.GET)
+    for name in ("page", "attention_page"):
+        base.pop(name, None)
+    export_query = base.urlencode()
+    base["sort"] = sort
+    shown = {"page": page.number, "attention_page": attention_page.number}
+
+    def link(**changes) -> str:
+        """This page's query with `changes`: the lists' pages are independent, so each
+        link keeps the filter, the sort and the other list's page (None leaves one out)."""
+        query = base.copy()
+        for name, value in (shown | changes).items():
+            if value is not None and value != 1:
+                query[name] = value
+        return query.urlencode()
+
     columns = []
     order = {"": "ascending", "-": "descending"}
     for name, label in COLUMNS:
-        query["sort"] = f"-{name}" if sort == name else name
+        column_sort = f"-{name}" if sort == name else name
         current = order.get(sort.removesuffix(name)) if sort.endswith(name) else None
-        columns.append({"label": label, "query": query.urlencode(), "aria_sort": current})
-    page = Paginator(rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
-    # Hundreds of cards and rows: their links and labels are made here once per pattern,
-    # not reversed and translated in the template for each of them.
+        columns.append(
+            {"label": label, "query": link(sort=column_sort, page=None), "aria_sort": current}
+        )
+    # Only the rows shown get links and labels, made once per pattern rather than
+    # reversed and translated in the template for each of them.
     progress_url = _url_for_patient("dashboard:progress")
     review_url = _url_for_patient("dashboard:review")
-    for row in itertools.chain(attention, page):
+    # A review comes back to this very page: the button's address carries its query.
+    review_suffix = f"?{link()}"
+    for row in itertools.chain(attention_page, page):
         row.progress_url = progress_url(row.patient.pk)
-        row.review_url = review_url(row.patient.pk)
+        row.review_url = review_url(row.patient.pk) + review_suffix
         row.review_label = _("Mark %(name)s as reviewed") % {"name": row.patient}
-    query["sort"] = sort
     context = {
         "form": form,
         "member": member,
         "rows": rows,
         "page": page,
-        "page_query": query.urlencode(),
+        "page_query": link(page=None),
         "attention": attention,
+        "attention_page": attention_page,
+        "attention_query": link(attention_page=None),
         "columns": columns,
         "export_query": export_query,
         "today": member.clinic.today(),
     }
     return render(request, "staff/dashboard.html", context)
+
+
+def _back_to_dashboard(request: HttpRequest) -> HttpResponse:
+    """The staff home page as the user left it: same filter, sort and pages (a page that
+    no longer exists, as the last alert of the last page is reviewed, shows the last one)."""
+    query = _dashboard_query(request.GET).urlencode()
+    return redirect(reverse("dashboard:home") + (f"?{query}" if query else ""))
 
 
 _PATIENT_ID_MARK = 987654321
@@ -224,7 +268,8 @@ class ReviewForm(forms.Form):
 @audits_patient()
 @require_POST
 def review(request: HttpRequest, patient_id: int) -> HttpResponse:
-    """Mark a patient's alert as looked at, for the data the staff member saw."""
+    """Mark a patient's alert as looked at, for the data the staff member saw; then back
+    to the staff home page as it was (`_back_to_dashboard`)."""
     patient = _get_patient_for_staff(request, patient_id)
     form = ReviewForm(request.POST, patient=patient)
     if not form.is_valid():
@@ -232,7 +277,7 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     rows = clinic_overview(clinic=patient.clinic, patient=patient)
     if not rows or not rows[0].reasons:
         messages.info(request, _("%(patient)s needs no attention now.") % {"patient": patient})
-        return redirect("dashboard:home")
+        return _back_to_dashboard(request)
     row = rows[0]
     attention_review_record(
         patient=patient,
@@ -243,7 +288,7 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
         latest_pain=row.latest_pain,
     )
     messages.success(request, _("Marked %(patient)s as reviewed.") % {"patient": patient})
-    return redirect("dashboard:home")
+    return _back_to_dashboard(request)
 
 
 def _calendar_state(day, today: datetime.date) -> str:

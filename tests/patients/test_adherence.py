@@ -277,3 +277,38 @@ def test_patient_adherence_runs_a_fixed_number_of_queries(
         done(assignment, local(clinic, 2026, 4, day, 8, 0))
     with django_assert_max_num_queries(6):
         patient_adherence(patient=patient, start=D(2026, 4, 1))
+
+
+def test_last_session_and_average_pain_as_the_staff_see_them(now_is, clinic, patient):
+    now_is(local(clinic, 2026, 6, 30, 20, 0))
+    assignment = plan(patient, D(2026, 5, 1))
+    done(assignment, local(clinic, 2026, 5, 20, 8, 0), pain=9)  # over 30 days ago
+    done(assignment, local(clinic, 2026, 6, 10, 8, 0), pain=2)
+    done(assignment, local(clinic, 2026, 6, 28, 8, 0), pain=5)
+    # Two sessions on the last day: the one started later is the last, finished or not.
+    done(assignment, local(clinic, 2026, 6, 29, 7, 0), pain=6)
+    unfinished = session_start(assignment=assignment, started_at=local(clinic, 2026, 6, 29, 9, 0))
+    for cached in (True, False):
+        [row] = clinic_overview(clinic=clinic, cached=cached)
+        assert (row.last_session_id, row.last_session_on) == (unfinished.pk, D(2026, 6, 29))
+        assert row.average_pain == pytest.approx(13 / 3)
+    result = patient_adherence(patient=patient, start=D(2026, 6, 1))
+    assert result.last_session_on == D(2026, 6, 29)
+    assert result.average_pain == pytest.approx(13 / 3)
+    result = patient_adherence(patient=patient, start=D(2026, 5, 1), end=D(2026, 5, 31))
+    assert result.average_pain == 9
+
+
+def test_a_last_session_older_than_the_lookback_still_shows(now_is, clinic, patient):
+    now_is(local(clinic, 2026, 1, 10, 8, 0))
+    assignment = plan(patient, D(2026, 1, 1), ends_on=D(2026, 1, 31))
+    old = done(assignment, local(clinic, 2026, 1, 10, 7, 0), pain=4)
+    now_is(local(clinic, 2026, 6, 30, 20, 0))  # 171 days later, nothing since
+    for cached in (True, False):
+        [row] = clinic_overview(clinic=clinic, cached=cached)
+        assert (row.last_session_id, row.last_session_on) == (old.pk, D(2026, 1, 10))
+        assert row.average_pain is None
+    assert patient_adherence(patient=patient, start=D(2026, 6, 1)).last_session_on == D(2026, 1, 10)
+    newcomer = factories.make_patient(clinic, account=False)
+    rows = {row.patient: row for row in clinic_overview(clinic=clinic)}
+    assert (rows[newcomer].last_session_id, rows[newcomer].last_session_on) == (None, None)

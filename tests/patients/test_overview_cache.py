@@ -25,6 +25,9 @@ def numbers(clinic) -> list[tuple]:
             row.latest_pain,
             row.pain_trend,
             row.reason_codes,
+            row.last_session_id,
+            row.last_session_on,
+            row.average_pain,
         )
         for row in clinic_overview(clinic=clinic)
     ]
@@ -40,6 +43,9 @@ def fresh_numbers(clinic) -> list[tuple]:
             row.latest_pain,
             row.pain_trend,
             row.reason_codes,
+            row.last_session_id,
+            row.last_session_on,
+            row.average_pain,
         )
         for row in clinic_overview(clinic=clinic, cached=False)
     ]
@@ -74,11 +80,13 @@ def test_overview_cache_shows_a_session_started_and_then_finished(clinic, plan):
     started = numbers(clinic)
     assert started != before
     assert started == fresh_numbers(clinic)
+    assert started[0][7:9] == (session.pk, clinic.today())  # the last session, unfinished
     factories.record_every_step(session)
     session_finish(session=session, pain=8, finished_at=session.started_at)
     finished = numbers(clinic)
     assert finished == fresh_numbers(clinic)
     assert finished[0][4] == 8  # the latest pain
+    assert (started[0][9], finished[0][9]) == (3, 4.25)  # the 30-day average pain
 
 
 def test_overview_cache_shows_a_pause_and_a_plan_change(clinic, plan):
