@@ -48,9 +48,9 @@ from .selectors import (
     assignments_for_staff,
     patient_of_user,
     patient_plan,
+    patient_session,
     patient_today,
     patients_for_staff,
-    session_for_recording,
     sessions_for_patient,
     sessions_for_staff,
 )
@@ -563,7 +563,7 @@ class SessionViewSet(
 
     def _own_session(self, pk: str) -> Session:
         """Recording is the patient's alone: staff, even of the clinic, get 404."""
-        session = session_for_recording(patient=self._patient(), session_id=pk)
+        session = patient_session(patient=self._patient(), session_id=pk)
         if session is None:
             raise exceptions.NotFound
         audit_patient(self.request, session.patient)

@@ -144,7 +144,7 @@ def completion_record(
 
     A new record, the usual case, costs one INSERT and no transaction of its own: what is
     stored is looked up only once the new record is refused, by a rule here or by a unique
-    constraint. A session from selectors.session_for_recording already knows whether its
+    constraint. A session from selectors.patient_session already knows whether its
     plan is paused today.
     """
     completion = Completion(

@@ -22,10 +22,10 @@ from .selectors import (
     patient_of_user,
     patient_plan,
     patient_progress,
+    patient_session,
     patient_session_history,
     patient_today,
     session_done_units,
-    session_for_recording,
     session_steps,
 )
 from .services import PAIN_FLAG, completion_record, session_finish, session_open_or_start
@@ -47,7 +47,7 @@ def _get_session_for_patient(request: HttpRequest, session_id: int) -> Session:
     It comes with its plan and routine, and `paused_today`: whether a pause covers the
     clinic's today."""
     patient = _get_patient_for_user(request)
-    session = session_for_recording(patient=patient, session_id=session_id, with_routine=True)
+    session = patient_session(patient=patient, session_id=session_id, with_routine=True)
     if session is None:
         raise Http404
     return session

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from patients.models import AssignmentPause, Session
 from patients.schedule import is_paused_on
-from patients.selectors import patient_today, session_for_recording
+from patients.selectors import patient_session, patient_today
 from patients.services import completion_record, session_start
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,7 @@ PAUSES = [
 
 
 @pytest.mark.parametrize(("first", "last"), PAUSES)
-def test_session_for_recording_knows_a_pause_as_the_schedule_does(
-    session, patient, clinic, first, last
-):
+def test_patient_session_knows_a_pause_as_the_schedule_does(session, patient, clinic, first, last):
     """The selector's SQL for "a pause covers the plan today" is schedule.is_paused_on's
     rule, and so is patient_today's."""
     today = clinic.today()
@@ -71,20 +69,20 @@ def test_session_for_recording_knows_a_pause_as_the_schedule_does(
         starts_on=today + datetime.timedelta(days=first),
         ends_on=None if last is None else today + datetime.timedelta(days=last),
     )
-    loaded = session_for_recording(patient=patient, session_id=session.id)
+    loaded = patient_session(patient=patient, session_id=session.id)
     expected = is_paused_on(session.assignment, today)
     assert loaded.paused_by_day == {today: expected}
     [plan] = patient_today(patient=patient)
     assert bool(plan.paused_today) is expected
 
 
-def test_session_for_recording_only_finds_the_patients_own(
+def test_patient_session_only_finds_the_patients_own(
     session, patient, other_patient, other_patient_session
 ):
-    assert session_for_recording(patient=patient, session_id=session.id) == session
-    assert session_for_recording(patient=patient, session_id=other_patient_session.id) is None
-    assert session_for_recording(patient=other_patient, session_id=session.id) is None
-    assert session_for_recording(patient=patient, session_id=987654) is None
+    assert patient_session(patient=patient, session_id=session.id) == session
+    assert patient_session(patient=patient, session_id=other_patient_session.id) is None
+    assert patient_session(patient=other_patient, session_id=session.id) is None
+    assert patient_session(patient=patient, session_id=987654) is None
 
 
 def test_completion_record_refuses_a_status_it_does_not_know(session):
