@@ -637,7 +637,8 @@ def clinic_overview(
     if patient is not None:
         patients = patients.filter(pk=patient.pk)
     # Not the address or the creation time: no row shows them, and reading a timestamp for
-    # each of a thousand patients costs some milliseconds a page.
+    # each of a thousand patients costs some milliseconds a page. (Showing either would
+    # mean a query per patient: remove it from defer() first.)
     rows = list(patients.defer("email", "created_at"))
     # The few physiotherapists once each, rather than joined into every patient's row.
     staff_ids = {row.physiotherapist_id for row in rows} - {None}
