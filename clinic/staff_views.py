@@ -11,7 +11,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .access import staff_member
 from .decorators import clinic_admin_required
@@ -34,6 +34,7 @@ def _welcome_url(request: HttpRequest, member: StaffMember) -> str:
 
 
 @clinic_admin_required
+@require_safe
 def staff_list(request: HttpRequest) -> HttpResponse:
     members = (
         StaffMember.objects.filter(clinic=request.staff.clinic)
