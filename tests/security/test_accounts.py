@@ -298,3 +298,45 @@ def test_saving_a_patient_or_staff_member_unchanged_passes_the_triggers(patient,
     therapist.save()
     patient.user.first_name = "Alicia"
     patient.user.save()
+
+
+# The team pages and the invitation page never reach an existing sign-in.
+
+
+def test_team_page_cannot_make_a_patients_sign_in_staff(client, clinic_admin, patient):
+    client.force_login(clinic_admin.user)
+    response = client.post(
+        reverse("team:staff_create"),
+        {
+            "first_name": "Alice",
+            "last_name": "Patient",
+            "email": "alice@example.com",
+            "username": patient.user.username,
+            "role": "admin",
+        },
+    )
+    assert response.status_code == 400
+    patient.user.refresh_from_db()
+    assert not patient.user.is_staff
+    assert not StaffMember.objects.filter(user=patient.user).exists()
+
+
+def test_invitation_accept_refuses_a_staff_members_username(client, therapist, clinic_admin):
+    from patients.staff_services import invitation_create
+
+    patient = factories.make_patient(therapist.clinic, account=False)
+    _, token = invitation_create(patient=patient, created_by=therapist.user)
+    response = client.post(
+        reverse("account:invite_accept", args=[token]),
+        {
+            "mode": "password",
+            "username": clinic_admin.user.username,
+            "password1": NEW_PASSWORD,
+            "password2": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 400
+    clinic_admin.user.refresh_from_db()
+    assert clinic_admin.user.check_password(factories.PASSWORD)
+    patient.refresh_from_db()
+    assert patient.user_id is None
