@@ -1,6 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 
 from patients.selectors import patient_of_user
 
@@ -8,6 +9,7 @@ from .access import staff_member
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role where it belongs: staff to their workspace, patients to their plan."""
     if request.user.is_superuser or staff_member(request.user) is not None:

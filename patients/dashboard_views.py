@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.audit import audit_patient, audits_patient
 from clinic.decorators import staff_required
@@ -115,6 +115,7 @@ def _dashboard_query(query: QueryDict) -> QueryDict:
 
 @staff_required
 @audits_patient("list")
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
@@ -211,6 +212,7 @@ def _percent(value: int | None):
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
@@ -355,6 +357,7 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
 
 @staff_required
 @audits_patient()
+@require_safe
 def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     today = patient.clinic.today()
@@ -415,6 +418,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def progress_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     sessions = (

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clinic.accounts import patient_account_problem
 from clinic.signin import user_sign_out_everywhere
 from routines.models import Routine, RoutineStep
 from routines.services import routine_copy
@@ -324,5 +325,9 @@ def patient_sign_out_everywhere(*, patient: Patient) -> None:
 
     The caller records it in the audit trail (it has the request): see clinic.audit.
     """
-    if patient.user_id is not None:
+    # Only a patient-only account: a staff sign-in linked by mistake is not the patient's.
+    if (
+        patient.user_id is not None
+        and patient_account_problem(patient.user, patient=patient) is None
+    ):
         user_sign_out_everywhere(user=patient.user)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.accounts import patient_account_problem
 from clinic.models import Clinic, StaffMember
 
 from .models import Assignment, AssignmentPause, Invitation, Patient
@@ -94,7 +95,10 @@ def patient_access_revoke(*, patient: Patient) -> Patient:
     """
     _revoke_open_invitations(patient)
     if patient.user_id is not None:
-        get_user_model().objects.filter(id=patient.user_id).update(is_active=False)
+        # Only a patient-only account: never a staff or operator sign-in linked by mistake.
+        get_user_model().objects.filter(
+            id=patient.user_id, is_staff=False, is_superuser=False, staff__isnull=True
+        ).update(is_active=False)
     return patient
 
 
@@ -172,7 +176,11 @@ def invitation_accept(
     if problem:
         raise ValidationError(problem)
     patient = invitation.patient
-    user = patient.user or get_user_model()(first_name=patient.first_name)
+    user = patient.user
+    if user is None or patient_account_problem(user, patient=patient):
+        # Only ever the patient's own patient-only account: a sign-in linked before that
+        # rule held (a staff member's, say) is left alone and the patient gets a new one.
+        user = get_user_model()(first_name=patient.first_name)
     user.last_name = patient.last_name
     user.email = patient.email
     user.username = username or f"patient-{patient.id}-{secrets.token_hex(4)}"
@@ -185,6 +193,7 @@ def invitation_accept(
     user.save()
     if patient.user_id != user.id:
         patient.user = user
+        patient.full_clean()
         patient.save(update_fields=["user"])
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])

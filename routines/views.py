@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.audit import audit_patient, audits_patient
 from clinic.decorators import staff_required
@@ -61,6 +61,7 @@ def _get_step_for_staff(request: HttpRequest, routine: Routine, step_id: int) ->
 
 
 @staff_required
+@require_safe
 def exercise_list(request: HttpRequest) -> HttpResponse:
     form = ExerciseFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -76,6 +77,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _get_exercise_for_staff(request, exercise_id)
     return render(request, "routines/exercise_detail.html", {"exercise": exercise})
@@ -112,6 +114,7 @@ def exercise_update(request: HttpRequest, exercise_id: int) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def routine_list(request: HttpRequest) -> HttpResponse:
     routines = routines_for_clinic(clinic=request.staff.clinic)
     return render(request, "routines/routine_list.html", {"routines": routines})
@@ -166,6 +169,7 @@ def _steps_changed(request: HttpRequest, routine_id: int, anchor: str = "steps")
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_builder(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return _render_builder(request, routine)
@@ -173,6 +177,7 @@ def routine_builder(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient()
+@require_safe
 def step_search(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
     if not request.htmx:
@@ -294,6 +299,7 @@ def routine_save_as_template(request: HttpRequest, routine_id: int) -> HttpRespo
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return render(request, "routines/preview.html", {"routine": routine})
@@ -301,6 +307,7 @@ def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_handout(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     sign_in_url = request.build_absolute_uri(reverse("login"))
