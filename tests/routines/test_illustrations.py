@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.contrib.staticfiles import finders
 from django.template import Context, Template
 from django.templatetags.static import static
@@ -173,6 +174,9 @@ def look_at_illustrations(browser, base_url: str, html: str, width: int, names: 
                 if shots:
                     Path(shots).mkdir(parents=True, exist_ok=True)
                     Path(shots, f"{name}-{width}-{mode}.png").write_bytes(png)
+            if mode != "print":
+                results = Axe().run(page)
+                assert results.violations_count == 0, results.generate_report()
             if mode == "no-preference":
                 animations = page.eval_on_selector_all(
                     ".illustration-start, .illustration-end",
