@@ -114,6 +114,18 @@ def test_illustration_tag_renders_the_animated_and_still_pictures():
     assert "illustration-still" in still
 
 
+def test_illustration_tag_can_mark_a_thumbnail_decorative():
+    exercise = Exercise.objects.get(clinic=None, name="Child's pose")
+    thumb = Template('{% load illustrations %}{% exercise_illustration exercise "thumb" alt="" %}')
+    html = thumb.render(Context({"exercise": exercise}))
+    assert 'alt=""' in html
+    assert "Kneeling" not in html
+    motion = Template('{% load illustrations %}{% exercise_illustration exercise alt="" %}')
+    html = motion.render(Context({"exercise": exercise}))
+    assert 'aria-hidden="true"' in html
+    assert 'role="img"' not in html
+
+
 def test_illustration_tag_renders_nothing_for_a_clinic_exercise(clinic):
     exercise = factories.make_exercise(clinic, name="Wall angel")
     assert render(exercise).strip() == ""
