@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from patients import export_views
 
-from . import audit_views, views
+from . import audit_views, pwa, views
 from .benchmark import views as benchmark_views
 from .signin import SignInView
 
@@ -16,7 +16,11 @@ handler400 = "clinic.security_views.bad_request"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", pwa.clears_cache_on_sign_out(auth_views.LogoutView.as_view()), name="logout"),
+    # The installable app (clinic/pwa.py): at the root, where browsers look for them.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("audit/export.csv", audit_views.audit_trail_csv, name="audit_trail_csv"),
