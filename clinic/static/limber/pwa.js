@@ -18,8 +18,9 @@
 
   /* This page and, from Today, the pages it leads to (links marked data-offline): the
    * worker keeps only the patient's own pages and ignores any other path. */
-  function pagesToKeep() {
-    var paths = [window.location.pathname];
+  function pagesToKeep(controlled) {
+    /* A page the worker served is already kept; the first one, before it ran, is not. */
+    var paths = controlled ? [] : [window.location.pathname];
     Array.prototype.forEach.call(document.querySelectorAll("a[data-offline]"), function (link) {
       var path = samePath(link.getAttribute("href"));
       if (path && paths.indexOf(path) === -1) {
@@ -34,19 +35,24 @@
       return;
     }
     var worker = navigator.serviceWorker;
+    var controlled = !!worker.controller;
     worker.register("/sw.js", { scope: "/" }).catch(function () {
       /* No offline use in this browser; the site works as before. */
     });
     function keep() {
       worker.ready.then(function (registration) {
-        if (registration.active && navigator.onLine !== false) {
-          registration.active.postMessage({ type: "keep-pages", paths: pagesToKeep() });
+        var paths = pagesToKeep(controlled);
+        if (registration.active && navigator.onLine !== false && paths.length) {
+          registration.active.postMessage({ type: "keep-pages", paths: paths });
         }
       });
     }
     keep();
     /* A new worker took over (a release): it starts with an empty page cache. */
-    worker.addEventListener("controllerchange", keep);
+    worker.addEventListener("controllerchange", function () {
+      controlled = false;
+      keep();
+    });
 
     Array.prototype.forEach.call(
       document.querySelectorAll("form[action='/logout/']"),

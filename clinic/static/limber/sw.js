@@ -110,9 +110,18 @@ function keepAsset(url) {
   }).catch(function () { return null; });
 }
 
+/* Requests for the same page can overlap (a reload, a refresh after a saved step): each is
+ * numbered when it starts, and an answer never replaces one to a later request. */
+var requestNumber = 0;
+var keptNumber = {};
+
 /* Store a patient's page under its path (its query and fragment do not change it). */
-function keepPage(pathname, response) {
+function keepPage(pathname, response, number) {
   return response.clone().text().then(function (html) {
+    if ((keptNumber[pathname] || 0) > number) {
+      return null;
+    }
+    keptNumber[pathname] = number;
     return caches.open(PAGES_CACHE).then(function (cache) {
       return cache.put(pathname, response);
     }).then(function () {
@@ -123,15 +132,16 @@ function keepPage(pathname, response) {
 
 /* Fetch a patient's page now and keep it: the open session's player while online, say. */
 function fetchAndKeep(pathname) {
+  var number = ++requestNumber;
   return fetch(pathname, { credentials: "same-origin", redirect: "manual" }).then(function (response) {
-    return answered(pathname, response);
+    return answered(pathname, response, number);
   }).catch(function () { return null; });
 }
 
 /* What the server said about a patient's page decides what the cache holds. */
-function answered(pathname, response) {
+function answered(pathname, response, number) {
   if (keepable(response) && !response.redirected) {
-    return keepPage(pathname, response.clone()).then(function () { return response; });
+    return keepPage(pathname, response.clone(), number).then(function () { return response; });
   }
   if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
     /* Signed out (the server sends the patient to sign in): nothing of theirs stays. */
@@ -148,11 +158,12 @@ function answered(pathname, response) {
 
 function pageFromNetwork(event, url) {
   var patientPage = isPatientPage(url.pathname);
+  var number = ++requestNumber;
   return fetch(event.request).then(function (response) {
     if (!patientPage) {
       return response;
     }
-    var settled = answered(url.pathname, response);
+    var settled = answered(url.pathname, response, number);
     event.waitUntil(settled);
     return response;
   }, function (error) {
