@@ -94,6 +94,9 @@ def test_a_patient_runs_a_whole_session_offline_and_every_step_is_stored_once(
     response = page.reload()
     assert response.from_service_worker
     expect(page.get_by_role("heading", name="Hello Alice")).to_be_visible()
+    # Where the installed app starts: "/" opens the kept Today.
+    assert page.goto("/").from_service_worker
+    expect(page.get_by_role("heading", name="Hello Alice")).to_be_visible()
     page.get_by_role("link", name=f"Continue {assignment.routine.name}").click()
     expect(page.get_by_role("heading", name=assignment.routine.name, level=1)).to_be_visible()
     expect(page.locator("#progress-text")).to_have_text(f"0 of {len(units)} done")
