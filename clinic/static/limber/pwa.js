@@ -48,6 +48,7 @@
       });
     }
     keep();
+    keepAfterSaving(worker);
     /* A new worker took over (a release): it starts with an empty page cache. */
     worker.addEventListener("controllerchange", function () {
       controlled = false;
@@ -64,6 +65,25 @@
         });
       }
     );
+  }
+
+  /* The player saves each step in the background (limber/session.js) and says so in its
+   * status line; once that settles, the kept copy of the page is fetched again, so that
+   * reopening it offline resumes at the right step. */
+  function keepAfterSaving(worker) {
+    var status = document.getElementById("save-status");
+    if (!status || !window.MutationObserver) {
+      return;
+    }
+    var timer = null;
+    new MutationObserver(function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(function () {
+        if (worker.controller && navigator.onLine !== false) {
+          worker.controller.postMessage({ type: "keep-pages", paths: [window.location.pathname] });
+        }
+      }, 1000);
+    }).observe(status, { childList: true, characterData: true, subtree: true });
   }
 
   /* Starting a session creates it on the server: offline, say so instead of failing. */

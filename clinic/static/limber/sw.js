@@ -19,7 +19,6 @@ var PAGES_CACHE = "limber-pages-" + CONFIG.version;
 /* The patient's pages that may be kept: Today, My plan, one session (the player). */
 var PATIENT_PAGES = [/^\/today\/$/, /^\/plan\/$/, /^\/sessions\/\d+\/$/];
 var SIGN_OUT = "/logout/";
-var SESSION_API = /^\/api\/v1\/sessions\/(\d+)\/(completions|finish)\/$/;
 /* Pictures and files a cached page refers to. */
 var ASSET = /(?:src|href)="(\/(?:static|media)\/[^"#?]+)/g;
 
@@ -202,22 +201,6 @@ function assetFromCache(event, url) {
   });
 }
 
-/* After the player saved a step, the kept copy of its page is out of date: fetch it again,
- * so that reopening it offline resumes where the patient is. */
-function afterSessionWrite(event, sessionId) {
-  return fetch(event.request).then(function (response) {
-    if (response.ok) {
-      var pathname = "/sessions/" + sessionId + "/";
-      event.waitUntil(caches.open(PAGES_CACHE).then(function (cache) {
-        return cache.match(pathname);
-      }).then(function (cached) {
-        return cached ? fetchAndKeep(pathname) : null;
-      }));
-    }
-    return response;
-  });
-}
-
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
@@ -228,11 +211,6 @@ self.addEventListener("fetch", function (event) {
     /* Never cached and never answered from a cache: the browser sends it as usual. */
     if (request.method === "POST" && url.pathname === SIGN_OUT) {
       event.waitUntil(forgetPages());
-      return;
-    }
-    var write = SESSION_API.exec(url.pathname);
-    if (request.method === "POST" && write) {
-      event.respondWith(afterSessionWrite(event, write[1]));
     }
     return;
   }
@@ -246,8 +224,8 @@ self.addEventListener("fetch", function (event) {
   /* Anything else, the API included, goes to the network untouched. */
 });
 
-/* From limber/pwa.js: keep these patient pages (the one shown, and from Today the plan and
- * the open session), or forget all pages (sign-out). */
+/* From limber/pwa.js: keep these patient pages (the one shown, from Today the plan and the
+ * open session, the player again after it saved a step), or forget all pages (sign-out). */
 self.addEventListener("message", function (event) {
   var message = event.data || {};
   if (message.type === "keep-pages" && Array.isArray(message.paths)) {
