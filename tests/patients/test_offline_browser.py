@@ -26,11 +26,21 @@ IPHONE = (
 
 
 def _wait_for_worker(page):
-    """Until the service worker is active and controls this page."""
-    page.wait_for_function(
-        "navigator.serviceWorker && navigator.serviceWorker.controller !== null"
-        " && navigator.serviceWorker.controller.state === 'activated'"
-    )
+    """Until the service worker is active and controls this page. A page whose load began
+    while the first worker was still installing may stay uncontrolled (as in any browser):
+    then it is loaded once more. (A loop of evaluate, not wait_for_function, whose polling
+    the page's Content-Security-Policy may refuse.)"""
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    for attempt in range(60):
+        if page.evaluate(
+            "() => !!navigator.serviceWorker.controller"
+            " && navigator.serviceWorker.controller.state === 'activated'"
+        ):
+            return
+        if attempt == 10:
+            page.reload()
+        page.wait_for_timeout(100)
+    raise AssertionError("the service worker never took control of the page")
 
 
 def _cached(page, path, containing=""):
