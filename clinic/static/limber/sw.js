@@ -182,10 +182,16 @@ function pageFromNetwork(event, url) {
   });
 }
 
-/* Shell and pictures: the cached copy at once, a fresh one fetched for next time. */
+/* Shell and pictures: the cached copy at once, a fresh one fetched for next time. Uploaded
+ * pictures (/media/) are only kept with a patient's page (keepAssets), never because some
+ * other page, a staff page say, showed them. */
 function assetFromCache(event, url) {
+  var media = url.pathname.indexOf("/media/") === 0;
   return caches.open(cacheFor(url)).then(function (cache) {
     return cache.match(url.pathname).then(function (cached) {
+      if (media && !cached) {
+        return fetch(event.request);
+      }
       var fresh = fetch(event.request).then(function (response) {
         if (keepable(response) && !event.request.headers.has("range")) {
           return cache.put(url.pathname, response.clone()).then(function () { return response; });
