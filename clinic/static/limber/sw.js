@@ -221,7 +221,11 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(pageFromNetwork(event, url));
+    /* Only the patient's pages and "/" (where the installed app starts); every other page,
+     * staff pages included, goes to the network untouched. */
+    if (isPatientPage(url.pathname) || url.pathname === "/") {
+      event.respondWith(pageFromNetwork(event, url));
+    }
     return;
   }
   if (isAsset(url)) {
