@@ -48,6 +48,9 @@ NOT_PATIENT_DATA = {
     "team:staff_deactivate": "a staff member's access",
     "team:staff_reactivate": "a staff member's access",
     "team:welcome": "a new staff member sets their password",
+    "service_worker": "the offline app's script, the same for everyone",
+    "manifest": "the installable app's name and icons",
+    "favicon": "the icon",
 }
 # Admin areas of models that hold no patient data.
 NOT_PATIENT_DATA_PREFIXES = (
