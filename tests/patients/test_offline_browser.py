@@ -318,3 +318,50 @@ def test_the_icon_draws_at_every_size(page):
     for width in (360, 1280):
         page.set_viewport_size({"width": width, "height": 700})
         page.screenshot(path=f"/tmp/pwa-icon-{width}.png")
+
+
+def test_chromium_finds_limber_installable(page, sign_in, patient, assignment):
+    sign_in(page, patient.user)
+    page.goto("/today/")
+    _wait_for_worker(page)
+    cdp = page.context.new_cdp_session(page)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    manifest = cdp.send("Page.getAppManifest")
+    assert manifest["url"].endswith("/manifest.webmanifest")
+    assert manifest["errors"] == []
+    # Headless Chromium never offers to install in an off-the-record context; nothing else.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+
+
+def test_a_release_replaces_the_worker_and_deletes_the_old_caches(
+    page, sign_in, patient, assignment, monkeypatch
+):
+    from clinic import pwa
+
+    sign_in(page, patient.user)
+    page.goto("/today/")
+    _wait_for_worker(page)
+    _wait_until_cached(page, "/today/")
+    before = set(page.evaluate("() => caches.keys()"))
+    assert len(before) == 2
+    # A release: the shell's contents changed, so /sw.js carries a new version.
+    released = pwa._worker_script().replace(b'"version": "', b'"version": "next', 1)
+    monkeypatch.setattr(pwa, "_cached_worker_script", lambda: released)
+    page.evaluate(
+        """async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            const changed = new Promise(resolve =>
+                navigator.serviceWorker.addEventListener('controllerchange', resolve));
+            await registration.update();
+            await changed;
+        }"""
+    )
+    for _ in range(50):
+        after = set(page.evaluate("() => caches.keys()"))
+        if not after & before:
+            break
+        page.wait_for_timeout(100)
+    assert not after & before
+    assert {name.split("-next")[0] for name in after} == {"limber-shell", "limber-pages"}
+    # The new worker kept Today again for offline use.
+    _wait_until_cached(page, "/today/")
