@@ -2,7 +2,7 @@
  * self.LIMBER = {version, shell: [static URLs], push: URL or null}.
  *
  * What it keeps, so a patient who opened Today once can open Limber and run a session with
- * no connection (docs/patient-session.md, "Offline"):
+ * no connection (docs/patient-session.md, "Installable and offline"):
  * - the app shell (styles, scripts, icons, the stretches' drawings): served from the cache,
  *   refreshed in the background;
  * - the patient's own pages, Today, My plan and the session player, and the pictures they
