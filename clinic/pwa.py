@@ -1,5 +1,6 @@
 """The installable app: the web app manifest, the service worker and the favicon, served at
-the site's root where browsers look for them (docs/patient-session.md, "Installable and offline").
+the site's root where browsers look for them (docs/patient-session.md, "Installable and
+offline").
 
 The service worker is the static file limber/sw.js. It is served here, not from /static/,
 because a worker only controls the pages under its own path; and it is prefixed with one
