@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_member
-from .admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
-from .models import AuditEvent, Clinic, StaffMember, User
+from clinic.accounts.access import staff_member
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from clinic.models import AuditEvent, Clinic, StaffMember, User
 
 admin.site.site_header = _("Limber administration")
 admin.site.site_title = _("Limber")

@@ -8,4 +8,4 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the sign-in receivers (session clock, expiry).
-        from . import signin  # noqa: F401
+        from clinic.accounts import signin  # noqa: F401

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from .signin import IS_STAFF, LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
+from clinic.accounts.signin import IS_STAFF, LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _SANE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{8,64}$")

@@ -55,7 +55,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "clinic.apitokens",
+    "clinic.api.tokens",
     "axes",
     "csp",
 ]
@@ -130,10 +130,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in: the lockout backend first (see clinic/signin.py), then the usual model backend.
+# Sign-in: the lockout backend first (see clinic/accounts/signin.py), then the usual model backend.
 AUTHENTICATION_BACKENDS = [
-    "clinic.signin.LockoutBackend",
-    "clinic.signin.RoleBackend",
+    "clinic.accounts.signin.LockoutBackend",
+    "clinic.accounts.signin.RoleBackend",
 ]
 # django-axes: repeated failures for one username from one address lock that pair out.
 # Attempts are kept in the database, so every app server sees the same count.
@@ -243,16 +243,16 @@ BENCHMARK_BASELINE = envbool("BENCHMARK_BASELINE")
 # with WWW-Authenticate; the browser's session (with CSRF) for the session page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "clinic.apitokens.authentication.BearerTokenAuthentication",
+        "clinic.api.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "clinic.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limber API",
@@ -271,7 +271,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "clinic.api_schema.add_error_responses",
+        "clinic.api.schema.add_error_responses",
     ],
 }
 

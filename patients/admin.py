@@ -4,15 +4,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.access import is_clinic_admin
-from clinic.admin_scoping import (
-    AuditedAdminMixin,
-    ClinicScopedAdmin,
-    ClinicScopedMixin,
-    ReadOnlyMixin,
-)
-
-from .models import (
+from clinic.accounts.access import is_clinic_admin
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from patients.models import (
     Assignment,
     AssignmentPause,
     AttentionReview,
@@ -21,7 +16,7 @@ from .models import (
     Patient,
     Session,
 )
-from .services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 
 
 class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
@@ -83,7 +78,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
 
     @admin.action(description=_("Sign out everywhere"))
     def sign_out_everywhere(self, request, queryset):
-        from clinic.audit import audit_record
+        from clinic.audit.trail import audit_record
 
         count = 0
         for patient in queryset.filter(user__isnull=False):

@@ -297,7 +297,7 @@ class AttentionReview(models.Model):
     """A staff member looked at a patient's "needs attention" alert.
 
     It keeps the data the alert was raised on, so the same alert is not raised again until
-    something new happens (see patients.adherence.attention_reasons).
+    something new happens (see patients.review.adherence.attention_reasons).
     """
 
     patient = models.ForeignKey(Patient, models.CASCADE, related_name="attention_reviews")

@@ -3,8 +3,7 @@
 import pytest
 
 from clinic.models import StaffMember
-
-from . import factories
+from tests import factories
 
 
 @pytest.fixture(autouse=True)
@@ -19,7 +18,7 @@ def empty_cache():
     test's cached staff home summaries must not meet another's."""
     from django.core.cache import cache
 
-    from patients import adherence
+    from patients.review import adherence
 
     cache.clear()
     adherence.forget_summaries()

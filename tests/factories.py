@@ -8,12 +8,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Assignment, Patient, Session
-from patients.services import (
-    assignment_create,
-    completion_record,
-    session_finish,
-    session_start,
-)
+from patients.plans.services import assignment_create
+from patients.sessions.services import completion_record, session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-staple"

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from .models import Clinic, StaffMember, User
+from clinic.models import Clinic, StaffMember, User
 
 
 @transaction.atomic

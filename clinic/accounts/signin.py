@@ -21,8 +21,8 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_member
-from .models import User
+from clinic.accounts.access import staff_member
+from clinic.models import User
 
 SIGNED_IN_AT = "limber_signed_in_at"
 LAST_SEEN_AT = "limber_last_seen_at"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views as views
+from clinic.accounts import views
 
 app_name = "team"
 

@@ -13,10 +13,10 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .decorators import clinic_admin_required
-from .forms import StaffInviteForm
-from .models import StaffMember
-from .services import staff_invite, staff_set_active
+from clinic.accounts.decorators import clinic_admin_required
+from clinic.accounts.forms import StaffInviteForm
+from clinic.accounts.services import staff_invite, staff_set_active
+from clinic.models import StaffMember
 
 
 def _get_member_for_admin(request: HttpRequest, member_id: int) -> StaffMember:

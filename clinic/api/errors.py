@@ -1,4 +1,4 @@
-"""What every API endpoint shares: one error format, pagination, and who may call what.
+"""One error format for every API endpoint, and the 404 and 500 pages under /api/.
 
 Every error answers the same JSON object::
 
@@ -18,15 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
-from rest_framework import exceptions, pagination, permissions, status
-from rest_framework.response import Response
+from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
-
-from patients.selectors import patient_of_user
-
-from .access import staff_member
-from .audit import AuditedAPIMixin, audit_patient
 
 
 class Conflict(exceptions.APIException):
@@ -109,86 +103,3 @@ def server_error(request):
         error_body("error", _("Something went wrong on our side. Please try again.")),
         status=status.HTTP_500_INTERNAL_SERVER_ERROR,
     )
-
-
-class Pagination(pagination.PageNumberPagination):
-    """`?page=` and `?page_size=` (1 to 200, default 50). A page size outside that is refused
-    rather than quietly changed."""
-
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
-
-    def get_page_size(self, request) -> int:
-        raw = request.query_params.get(self.page_size_query_param)
-        if raw is None:
-            return self.page_size
-        if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            message = _("Use a whole number from 1 to %(max)d.") % {"max": self.max_page_size}
-            raise exceptions.ValidationError({self.page_size_query_param: [message]})
-        return int(raw)
-
-    def get_schema_operation_parameters(self, view) -> list[dict]:
-        parameters = super().get_schema_operation_parameters(view)
-        for parameter in parameters:
-            if parameter["name"] == self.page_query_param:
-                parameter["schema"]["minimum"] = 1
-            if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update(minimum=1, maximum=self.max_page_size)
-        return parameters
-
-
-def _method_is_answered(request, view) -> bool:
-    """A method the endpoint does not have gets 405 (with Allow), whoever asks."""
-    return request.method in view.allowed_methods
-
-
-class IsStaffMember(permissions.BasePermission):
-    """Staff of a clinic. Anyone else signed in gets 404, as on the staff pages."""
-
-    def has_permission(self, request, view) -> bool:
-        if not _method_is_answered(request, view):
-            return True
-        if not request.user.is_authenticated:
-            return False
-        if staff_member(request.user) is None:
-            raise exceptions.NotFound
-        return True
-
-
-class IsPatient(permissions.BasePermission):
-    """An active patient with an account. Anyone else signed in gets 404, as on their pages."""
-
-    def has_permission(self, request, view) -> bool:
-        if not _method_is_answered(request, view):
-            return True
-        if not request.user.is_authenticated:
-            return False
-        patient = patient_of_user(request.user)
-        if patient is None:
-            raise exceptions.NotFound
-        request.patient = patient
-        return True
-
-
-def paginated(view, queryset, serializer_class) -> Response:
-    page = view.paginate_queryset(queryset)
-    data = serializer_class(page, many=True, context=view.get_serializer_context()).data
-    return view.get_paginated_response(data)
-
-
-class AuditedPatientDataMixin(AuditedAPIMixin):
-    """Records each successful request in the audit trail (clinic.audit): a list names no
-    single patient, an object names its patient (`audit_patient_of(obj)`)."""
-
-    def audit_patient_of(self, obj):
-        return obj.patient
-
-    def get_object(self):
-        obj = super().get_object()
-        audit_patient(self.request, self.audit_patient_of(obj))
-        return obj
-
-    def list(self, request, *args, **kwargs):
-        audit_patient(request, None)
-        return super().list(request, *args, **kwargs)

@@ -3,16 +3,13 @@ registered here."""
 
 from rest_framework.routers import SimpleRouter
 
-from clinic.apitokens.api import ApiTokenViewSet
-from patients.api import (
-    AdherenceViewSet,
-    AssignmentViewSet,
-    PatientViewSet,
-    PlanViewSet,
-    SessionViewSet,
-    TodayViewSet,
-)
-from routines.api import ExerciseViewSet, RoutineStepViewSet, RoutineViewSet
+from clinic.api.tokens.api import ApiTokenViewSet
+from patients.plans.api import AssignmentViewSet
+from patients.review.api import AdherenceViewSet
+from patients.roster.api import PatientViewSet
+from patients.sessions.api import PlanViewSet, SessionViewSet, TodayViewSet
+from routines.builder.api import RoutineStepViewSet, RoutineViewSet
+from routines.library.api import ExerciseViewSet
 
 app_name = "api"
 

@@ -20,13 +20,13 @@ below 400, so a 404 for another clinic's patient writes nothing.
 
 A DRF view or viewset: add ``AuditedAPIMixin`` (first) and call ``audit_patient`` where
 the object is resolved (``get_object()``/``get_queryset()``); set ``audit_action`` to
-force an action. A Django admin: ``clinic.admin_scoping.AuditedAdminMixin``.
+force an action (clinic.audit.api). A Django admin: ``clinic.audit.admin.AuditedAdminMixin``.
 
 For a one-off record outside a request/response cycle (a service called by an admin
 action), call ``audit_record(request, patient=..., action=...)`` directly.
 
 The decorator and mixins mark the view (``view.audit_action``), which is how the test
-suite finds every patient-data URL (tests/security/test_audit.py).
+suite finds every patient-data URL (clinic.audit.coverage, tests/security/test_audit.py).
 """
 
 import functools
@@ -35,11 +35,13 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from .access import staff_member
-from .middleware import client_ip
-from .models import AuditEvent
+from clinic.accounts.access import staff_member
+from clinic.middleware import client_ip
+from clinic.models import AuditEvent
 
 _UNSET = object()
+
+
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
@@ -129,30 +131,3 @@ def audits_patient(action: str | None = None) -> Callable:
         return wrapper
 
     return decorator
-
-
-class AuditedAPIMixin:
-    """For DRF views and viewsets: one audit row per successful request (see module doc)."""
-
-    audit_action: str | None = None
-
-    def finalize_response(self, request, response, *args, **kwargs):
-        response = super().finalize_response(request, response, *args, **kwargs)
-        record_if_marked(request, response, self.audit_action)
-        return response
-
-
-def is_audited_view(callback: Callable) -> bool:
-    """Whether a URL's view records patient-data access (decorator, API mixin or admin)."""
-    from .admin_scoping import AuditedAdminMixin
-
-    if getattr(callback, "audit_action", None):
-        return True
-    view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
-    if view_class is not None and issubclass(view_class, AuditedAPIMixin):
-        return True
-    model_admin = getattr(callback, "model_admin", None)
-    return (
-        isinstance(model_admin, AuditedAdminMixin)
-        and callback.__name__ in AuditedAdminMixin.audited_views
-    )

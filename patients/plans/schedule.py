@@ -10,7 +10,7 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Assignment
+from patients.models import Assignment
 
 
 def is_paused_on(assignment: Assignment, day: datetime.date) -> bool:

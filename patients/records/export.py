@@ -14,25 +14,9 @@ from typing import Any
 
 from django.db.models import Prefetch
 
+from clinic.spreadsheets import spreadsheet_safe
+from patients.models import Assignment, Completion, Invitation, Patient, Session
 from routines.models import RoutineStep
-
-from .models import Assignment, Completion, Invitation, Patient, Session
-
-# Characters that make a spreadsheet treat a cell as a formula (CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def spreadsheet_safe(value: Any) -> str | int | float:
-    """A CSV cell that a spreadsheet shows as text, never runs as a formula; numbers stay
-    numbers (a negative one is a number, not a formula)."""
-    if value is None:
-        return ""
-    if isinstance(value, int | float):
-        return value
-    text = str(value)
-    if text.startswith(_FORMULA_STARTS):
-        return "'" + text
-    return text
 
 
 def _plain(value: Any) -> Any:
@@ -48,6 +32,8 @@ def _row(obj, fields: list[str]) -> dict[str, Any]:
 
 
 PROFILE_FIELDS = ["id", "first_name", "last_name", "email", "created_at", "archived_at"]
+
+
 ASSIGNMENT_FIELDS = [
     "id",
     "starts_on",
@@ -57,7 +43,11 @@ ASSIGNMENT_FIELDS = [
     "created_at",
     "changed_at",
 ]
+
+
 PAUSE_FIELDS = ["id", "starts_on", "ends_on", "created_at"]
+
+
 STEP_FIELDS = [
     "id",
     "position",
@@ -69,6 +59,8 @@ STEP_FIELDS = [
     "note",
     "archived_at",
 ]
+
+
 SESSION_FIELDS = [
     "id",
     "assignment_id",
@@ -80,6 +72,8 @@ SESSION_FIELDS = [
     "note",
     "flagged",
 ]
+
+
 COMPLETION_FIELDS = [
     "id",
     "client_id",
@@ -95,6 +89,8 @@ COMPLETION_FIELDS = [
     "repetitions",
     "sides",
 ]
+
+
 INVITATION_FIELDS = ["id", "created_at", "expires_at", "used_at", "revoked_at"]
 
 

@@ -5,12 +5,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from clinic.access import staff_member
-from clinic.audit import audit_patient, audits_patient
-
-from .export import patient_export_csv, patient_export_json
-from .models import Patient
-from .selectors import patient_of_user
+from clinic.accounts.access import staff_member
+from clinic.audit.trail import audit_patient, audits_patient
+from patients.access import patient_of_user
+from patients.models import Patient
+from patients.records.export import patient_export_csv, patient_export_json
 
 FORMATS = {"json": "application/json", "csv": "text/csv"}
 

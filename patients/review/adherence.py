@@ -7,7 +7,7 @@ The rules, in one place (PRODUCT.md, "Adherence"):
   bit 0, as `date.weekday()`), except the days one of its pauses covers (an open pause runs
   until further notice).
 - **Completed**: a finished session, on its clinic-local `local_date`, for its assignment.
-  `patients.services.session_finish` only finishes a session in which every side of every
+  `patients.sessions.services.session_finish` only finishes a session in which every side of every
   set of every active step was done or skipped with a reason, so "finished" is decided
   once, with the routine as it was then: later edits to the plan never rewrite history.
   Per assignment and day at most what was scheduled counts, so a third session on a
@@ -54,8 +54,7 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext_lazy
 
 from clinic.models import Clinic, StaffMember
-
-from .models import Assignment, AssignmentPause, AttentionReview, Patient, Session
+from patients.models import Assignment, AssignmentPause, AttentionReview, Patient, Session
 
 LOOKBACK_DAYS = 90
 # The staff home page's summaries are cached by the data they are made of (never stale);

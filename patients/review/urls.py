@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import dashboard_views
+from patients.review import views as dashboard_views
 
 app_name = "dashboard"
 

@@ -16,14 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_patient, audits_patient
-from clinic.decorators import staff_required
+from clinic.accounts.decorators import staff_required
+from clinic.audit.trail import audit_patient, audits_patient
 from clinic.models import StaffMember
-
-from .adherence import PatientOverview, clinic_overview, patient_adherence
-from .export import spreadsheet_safe
-from .models import Completion, Patient, Session
-from .services import attention_review_record
+from clinic.spreadsheets import spreadsheet_safe
+from patients.models import Completion, Patient, Session
+from patients.review.adherence import PatientOverview, clinic_overview, patient_adherence
+from patients.review.services import attention_review_record
 
 CALENDAR_WEEKS = 12
 PATIENTS_PER_PAGE = 100

@@ -1,4 +1,5 @@
-"""Reads for the staff workspace's patient pages."""
+"""Reads for the roster: the clinic's patients, its staff, one patient's page, an
+invitation by its token."""
 
 import datetime
 import hashlib
@@ -6,9 +7,8 @@ import hashlib
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clinic.models import Clinic, StaffMember
-
-from .adherence import patients_needing_attention
-from .models import Assignment, AssignmentPause, Invitation, Patient, Session
+from patients.models import Assignment, AssignmentPause, Invitation, Patient, Session
+from patients.review.adherence import patients_needing_attention
 
 
 def token_hash(token: str) -> str:

@@ -1,7 +1,4 @@
-"""Writes behind the staff workspace's patient pages: patients, invitations, schedules.
-
-Kept apart from `services.py` (the patient's sessions) so the two grow independently.
-"""
+"""Writes behind the roster: patients, invitations, revoking access and signing out."""
 
 import datetime
 import secrets
@@ -15,12 +12,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.accounts.signin import user_sign_out_everywhere
 from clinic.models import Clinic, StaffMember
-
-from .models import Assignment, AssignmentPause, Invitation, Patient
-from .staff_selectors import token_hash
+from patients.models import (
+    Invitation,
+    Patient,
+)
+from patients.roster.selectors import token_hash
 
 INVITATION_DAYS = 7
+
+
 PATIENT_FIELDS = ("first_name", "last_name", "email", "physiotherapist")
 
 
@@ -191,73 +193,10 @@ def invitation_accept(
     return user
 
 
-def _tell_patient(assignment: Assignment, summary: str) -> None:
-    earlier = assignment.change_summary.splitlines() if assignment.has_unseen_change else []
-    assignment.change_summary = "\n".join([*earlier, summary][-10:])
-    assignment.changed_at = timezone.now()
+def patient_sign_out_everywhere(*, patient: Patient) -> None:
+    """End the patient's sessions on every device (a lost phone, a shared computer).
 
-
-@transaction.atomic
-def assignment_schedule(
-    *,
-    assignment: Assignment,
-    starts_on: datetime.date,
-    ends_on: datetime.date | None,
-    weekdays: int,
-    sessions_per_day: int,
-) -> Assignment:
-    """Change a plan's schedule; the patient is told on their next visit."""
-    assignment.starts_on = starts_on
-    assignment.ends_on = ends_on
-    assignment.weekdays = weekdays
-    assignment.sessions_per_day = sessions_per_day
-    _tell_patient(assignment, _("Your schedule changed."))
-    assignment.full_clean()
-    assignment.save()
-    return assignment
-
-
-def open_pause(assignment: Assignment) -> AssignmentPause | None:
-    return assignment.pauses.filter(ends_on__isnull=True).first()
-
-
-@transaction.atomic
-def assignment_pause(*, assignment: Assignment) -> AssignmentPause:
-    """Pause from today until resumed."""
-    if open_pause(assignment) is not None:
-        raise ValidationError(_("This plan is already paused."))
-    pause = AssignmentPause(assignment=assignment, starts_on=assignment.patient.clinic.today())
-    pause.full_clean()
-    pause.save()
-    return pause
-
-
-@transaction.atomic
-def assignment_resume(*, assignment: Assignment) -> None:
-    """Close the open pause: scheduled again from today. A pause begun today leaves no trace."""
-    pause = open_pause(assignment)
-    if pause is None:
-        raise ValidationError(_("This plan is not paused."))
-    today = assignment.patient.clinic.today()
-    if pause.starts_on >= today:
-        pause.delete()
-        return
-    pause.ends_on = today - datetime.timedelta(days=1)
-    pause.save(update_fields=["ends_on"])
-
-
-@transaction.atomic
-def assignment_end(*, assignment: Assignment) -> Assignment:
-    """End the plan today (or on its first day, if it has not started yet)."""
-    today = assignment.patient.clinic.today()
-    assignment.ends_on = max(today, assignment.starts_on)
-    assignment.full_clean()
-    assignment.save(update_fields=["ends_on"])
-    return assignment
-
-
-@transaction.atomic
-def assignment_change_seen(*, assignment: Assignment) -> Assignment:
-    assignment.change_seen_at = timezone.now()
-    assignment.save(update_fields=["change_seen_at"])
-    return assignment
+    The caller records it in the audit trail (it has the request): see clinic.audit.trail.
+    """
+    if patient.user_id is not None:
+        user_sign_out_everywhere(user=patient.user)

@@ -1,10 +1,14 @@
+"""The roster's addresses: the staff's patient pages and accepting an invitation.
+
+They keep the URL namespaces they had before the feature folders ("staff", "account"),
+which patients/urls.py gathers from the features that share them.
+"""
+
 from django.urls import path
 
-from . import staff_views as views
+from patients.roster import views
 
-app_name = "staff"
-
-urlpatterns = [
+staff_urlpatterns = [
     path("patients/", views.patient_list, name="patient_list"),
     path("patients/new/", views.patient_create, name="patient_create"),
     path("patients/<int:patient_id>/", views.patient_detail, name="patient_detail"),
@@ -13,16 +17,8 @@ urlpatterns = [
     path("patients/<int:patient_id>/restore/", views.patient_restore, name="patient_restore"),
     path("patients/<int:patient_id>/invite/", views.patient_invite, name="patient_invite"),
     path("patients/<int:patient_id>/revoke/", views.patient_revoke_access, name="patient_revoke"),
-    path("patients/<int:patient_id>/assign/", views.assign_to_patient, name="assign_patient"),
-    path("routines/<int:routine_id>/assign/", views.assign_routine, name="assign_routine"),
-    path(
-        "assignments/<int:assignment_id>/schedule/",
-        views.assignment_schedule,
-        name="assignment_schedule",
-    ),
-    path("assignments/<int:assignment_id>/pause/", views.assignment_pause, name="assignment_pause"),
-    path(
-        "assignments/<int:assignment_id>/resume/", views.assignment_resume, name="assignment_resume"
-    ),
-    path("assignments/<int:assignment_id>/end/", views.assignment_end, name="assignment_end"),
+]
+
+account_urlpatterns = [
+    path("invite/<str:token>/", views.invite_accept, name="invite_accept"),
 ]

@@ -1,25 +1,33 @@
-"""The staff workspace's patient pages: roster, patient, invitation, assignment."""
+"""The roster's pages: the staff's patient list, a patient's page, adding, editing,
+archiving and inviting a patient; and the patient accepting their invitation."""
+
+import datetime
 
 import segno
 from django.contrib import messages
+from django.contrib.auth import login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_action, audit_patient, audits_patient
-from clinic.decorators import staff_required
-from routines.models import Routine
-from routines.selectors import routines_for_clinic
-
-from . import staff_services as services
-from .forms import WEEKDAY_CHOICES, AssignForm, PatientForm, RosterFilterForm, ScheduleForm
-from .models import Assignment, Patient
-from .services import assignment_create
-from .staff_selectors import clinic_staff, patient_for_staff_page, roster
+from clinic.accounts.decorators import staff_required
+from clinic.audit.trail import audit_action, audit_patient, audits_patient
+from patients.models import Patient
+from patients.plans.forms import WEEKDAY_CHOICES
+from patients.roster import services
+from patients.roster.forms import InviteAcceptForm, PatientForm, RosterFilterForm
+from patients.roster.selectors import (
+    clinic_staff,
+    invitation_for_token,
+    patient_for_staff_page,
+    roster,
+)
+from patients.roster.services import invitation_accept, invitation_problem
 
 PAGE_SIZE = 50
 
@@ -30,19 +38,6 @@ def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
     patient = get_object_or_404(patients, id=patient_id, clinic=request.staff.clinic)
     audit_patient(request, patient)
     return patient
-
-
-def _get_assignment_for_staff(request: HttpRequest, assignment_id: int) -> Assignment:
-    assignments = Assignment.objects.select_related("patient__clinic", "routine")
-    assignment = get_object_or_404(
-        assignments, id=assignment_id, patient__clinic=request.staff.clinic
-    )
-    audit_patient(request, assignment.patient)
-    return assignment
-
-
-def _get_assignable_routine_for_staff(request: HttpRequest, routine_id: int) -> Routine:
-    return get_object_or_404(routines_for_clinic(clinic=request.staff.clinic), id=routine_id)
 
 
 def _back_to_patient(patient_id: int) -> HttpResponse:
@@ -176,97 +171,37 @@ def patient_revoke_access(request: HttpRequest, patient_id: int) -> HttpResponse
     return _back_to_patient(patient.id)
 
 
-def _assign(request: HttpRequest, form: AssignForm, *, patient=None, routine=None):
-    context = {"form": form, "patient": patient, "routine": routine}
-    # From a routine, the form lists the clinic's patients until one is chosen.
+# "Stay signed in on this device": the session outlives the browser for this long.
+DEVICE_SESSION_AGE = datetime.timedelta(days=180)
+
+
+@never_cache
+@audits_patient()
+def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    invitation = invitation_for_token(token)
+    problem = invitation_problem(invitation)
+    if problem:
+        status = 404 if invitation is None else 410
+        return render(request, "invite/problem.html", {"problem": problem}, status=status)
+    patient = invitation.patient
     audit_patient(request, patient)
+    form = InviteAcceptForm(request.POST or None, patient=patient)
+    context = {"form": form, "patient": patient}
     if request.method != "POST":
-        return render(request, "staff/assign.html", context)
+        return render(request, "invite/accept.html", context)
     if not form.is_valid():
-        return render(request, "staff/assign.html", context, status=400)
-    patient = patient or form.cleaned_data["patient"]
-    audit_patient(request, patient)
-    routine = routine or form.cleaned_data["routine"]
-    assignment_create(patient=patient, routine=routine, created_by=request.user, **form.schedule())
-    audit_action(request, "create")
-    messages.success(
-        request,
-        _("%(patient)s now has their own copy of %(routine)s.")
-        % {"patient": patient, "routine": routine},
-    )
-    return _back_to_patient(patient.id)
-
-
-def _assign_initial(request: HttpRequest) -> dict:
-    return {"starts_on": request.staff.clinic.today(), "weekdays": [], "sessions_per_day": 1}
-
-
-@staff_required
-@audits_patient()
-def assign_to_patient(request: HttpRequest, patient_id: int) -> HttpResponse:
-    patient = _get_patient_for_staff(request, patient_id)
-    if patient.archived_at is not None:
-        raise Http404
-    routines = routines_for_clinic(clinic=request.staff.clinic)
-    form = AssignForm(request.POST or None, routines=routines, initial=_assign_initial(request))
-    return _assign(request, form, patient=patient)
-
-
-@staff_required
-@audits_patient()
-def assign_routine(request: HttpRequest, routine_id: int) -> HttpResponse:
-    routine = _get_assignable_routine_for_staff(request, routine_id)
-    patients = Patient.objects.filter(clinic=request.staff.clinic, archived_at__isnull=True)
-    form = AssignForm(request.POST or None, patients=patients, initial=_assign_initial(request))
-    return _assign(request, form, routine=routine)
-
-
-@staff_required
-@audits_patient()
-def assignment_schedule(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    assignment = _get_assignment_for_staff(request, assignment_id)
-    form = ScheduleForm(request.POST or None, initial=ScheduleForm.initial_for(assignment))
-    context = {"form": form, "assignment": assignment}
-    if request.method == "POST":
-        if form.is_valid():
-            services.assignment_schedule(assignment=assignment, **form.schedule())
-            messages.success(request, _("Schedule saved; the patient will be told."))
-            return _back_to_patient(assignment.patient_id)
-        return render(request, "staff/schedule.html", context, status=400)
-    return render(request, "staff/schedule.html", context)
-
-
-def _assignment_action(request: HttpRequest, assignment_id: int, action, done: str):
-    assignment = _get_assignment_for_staff(request, assignment_id)
+        return render(request, "invite/accept.html", context, status=400)
+    with_password = form.cleaned_data["mode"] == InviteAcceptForm.PASSWORD
     try:
-        action(assignment=assignment)
+        user = invitation_accept(
+            invitation=invitation,
+            username=form.cleaned_data["username"] if with_password else None,
+            password=form.cleaned_data["password1"] if with_password else None,
+        )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, done)
-    return _back_to_patient(assignment.patient_id)
-
-
-@staff_required
-@audits_patient()
-@require_POST
-def assignment_pause(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    return _assignment_action(
-        request, assignment_id, services.assignment_pause, _("Plan paused from today.")
-    )
-
-
-@staff_required
-@audits_patient()
-@require_POST
-def assignment_resume(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    return _assignment_action(
-        request, assignment_id, services.assignment_resume, _("Plan resumed from today.")
-    )
-
-
-@staff_required
-@audits_patient()
-@require_POST
-def assignment_end(request: HttpRequest, assignment_id: int) -> HttpResponse:
-    return _assignment_action(request, assignment_id, services.assignment_end, _("Plan ended."))
+        form.add_error(None, error)
+        return render(request, "invite/accept.html", context, status=400)
+    login(request, user, backend="clinic.accounts.signin.RoleBackend")
+    if not with_password:
+        request.session.set_expiry(DEVICE_SESSION_AGE)
+    return redirect("home")

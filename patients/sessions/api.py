@@ -1,12 +1,11 @@
-"""Patients, plans and sessions in JSON.
+"""A patient's today, plan and sessions in JSON.
 
-Staff see their clinic's patients, plans and sessions; a patient sees their own today, plan
-and sessions, and records into them (the session page's JavaScript uses these same
-endpoints). Every queryset comes from a selector scoped to the signed-in user, so another's
-object answers 404; writes go through input serializers into the services the pages call.
+A patient sees their own today, plan and sessions, and records into them (the session
+page's JavaScript uses these same endpoints); staff read their clinic's sessions. Every
+queryset comes from a selector scoped to the signed-in user, so another's object answers
+404; writes go through input serializers into the services the pages call.
 """
 
-import datetime
 import uuid
 
 import django_filters
@@ -23,277 +22,42 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic import api_fields as fields
-from clinic.access import staff_member
-from clinic.api import AuditedPatientDataMixin, Conflict, IsPatient, IsStaffMember
-from clinic.audit import audit_patient
-from clinic.models import StaffMember
-from routines.api import ExerciseSerializer, RoutineStepSerializer
-from routines.models import RoutineStep
-from routines.selectors import routines_for_clinic
-
-from .adherence import clinic_overview, patient_adherence
-from .forms import PAIN_MESSAGE
-from .models import (
-    ALL_WEEKDAYS,
-    PAIN_MAX,
-    SESSIONS_PER_DAY_MAX,
-    Assignment,
-    Completion,
-    Patient,
-    Session,
-)
-from .schedule import assignment_state
-from .selectors import (
-    assignments_for_staff,
-    patient_of_user,
+from clinic.accounts.access import staff_member
+from clinic.api import fields
+from clinic.api.errors import Conflict
+from clinic.audit.api import AuditedPatientDataMixin
+from clinic.audit.trail import audit_patient
+from patients.access import IsPatient, patient_of_user
+from patients.models import PAIN_MAX, Assignment, Completion, Session
+from patients.sessions.forms import PAIN_MESSAGE
+from patients.sessions.selectors import (
     patient_plan,
     patient_session,
     patient_today,
-    patients_for_staff,
     sessions_for_patient,
     sessions_for_staff,
 )
-from .services import (
+from patients.sessions.services import (
     STEP_NOT_IN_ROUTINE,
     CompletionConflict,
-    assignment_create,
     completion_record,
     session_finish,
     session_missing_sets,
     session_open_or_start,
 )
-from .staff_services import patient_create, patient_update
+from routines.builder.api import RoutineStepSerializer
+from routines.library.api import ExerciseSerializer
+from routines.models import RoutineStep
 
 ID = r"[0-9]+"
+
+
 # A key sent in the `Idempotency-Key` header stands for a client_id: the same key from the
 # same user always maps to the same client_id.
 IDEMPOTENCY_NAMESPACE = uuid.UUID("3f0b8a2e-7c1d-4d55-9a57-1f4e2b8c6d10")
+
+
 IDEMPOTENCY_KEY_MAX = 200
-
-
-# Patients (staff).
-
-
-class PatientSerializer(serializers.ModelSerializer):
-    has_account = serializers.SerializerMethodField()
-    email = fields.CharField(read_only=True, help_text="An address, or empty.")
-
-    class Meta:
-        model = Patient
-        fields = [
-            "id",
-            "first_name",
-            "last_name",
-            "email",
-            "physiotherapist",
-            "has_account",
-            "archived_at",
-            "created_at",
-        ]
-        read_only_fields = fields
-
-    def get_has_account(self, patient: Patient) -> bool:
-        return patient.user_id is not None
-
-
-class PatientInputSerializer(serializers.Serializer):
-    first_name = fields.CharField(max_length=100)
-    last_name = fields.CharField(max_length=100, allow_blank=True, default="")
-    email = fields.EmailField(
-        max_length=254, allow_null=True, required=False, help_text="An address; null for none."
-    )
-    physiotherapist = fields.IntegerField(min_value=1, allow_null=True, default=None)
-
-    def validate_email(self, value: str | None) -> str:
-        return value or ""
-
-    def validate_physiotherapist(self, value: int | None) -> StaffMember | None:
-        if value is None:
-            return None
-        member = StaffMember.objects.filter(id=value, clinic_id=self.context["clinic_id"]).first()
-        if member is None:
-            raise serializers.ValidationError(_("Choose someone of your clinic."))
-        return member
-
-
-class PatientFilter(fields.FilterSet):
-    q = fields.SearchFilter(method="search", label="Name or email contains")
-    physiotherapist = fields.IdFilter()
-    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
-
-    class Meta:
-        model = Patient
-        fields = ["q", "physiotherapist", "archived"]
-
-    def search(self, queryset, name, value):
-        from django.db.models import Q
-
-        return queryset.filter(
-            Q(first_name__icontains=value)
-            | Q(last_name__icontains=value)
-            | Q(email__icontains=value)
-        )
-
-
-@extend_schema_view(
-    create=extend_schema(request=PatientInputSerializer, responses={201: PatientSerializer}),
-    partial_update=extend_schema(request=PatientInputSerializer, responses=PatientSerializer),
-)
-class PatientViewSet(
-    AuditedPatientDataMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """The clinic's patients. A new patient signs in after accepting an invitation."""
-
-    queryset = Patient.objects.none()  # for the schema; get_queryset() scopes
-    serializer_class = PatientSerializer
-    permission_classes = [IsStaffMember]
-    filterset_class = PatientFilter
-
-    def audit_patient_of(self, obj):
-        return obj
-
-    lookup_value_regex = ID
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return patients_for_staff(member=staff_member(self.request.user))
-
-    def _context(self) -> dict:
-        return {"clinic_id": staff_member(self.request.user).clinic_id}
-
-    def create(self, request: Request) -> Response:
-        payload = PatientInputSerializer(data=request.data, context=self._context())
-        payload.is_valid(raise_exception=True)
-        patient = patient_create(clinic=staff_member(request.user).clinic, **payload.validated_data)
-        audit_patient(request, patient)
-        return Response(PatientSerializer(patient).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, pk: str) -> Response:
-        patient = self.get_object()
-        payload = PatientInputSerializer(data=request.data, partial=True, context=self._context())
-        payload.is_valid(raise_exception=True)
-        patient = patient_update(patient=patient, **payload.validated_data)
-        return Response(PatientSerializer(patient).data)
-
-
-# Assignments (staff).
-
-
-class AssignmentSerializer(serializers.ModelSerializer):
-    routine_name = fields.CharField(source="routine.name", read_only=True)
-    state = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Assignment
-        fields = [
-            "id",
-            "patient",
-            "routine",
-            "routine_name",
-            "starts_on",
-            "ends_on",
-            "weekdays",
-            "sessions_per_day",
-            "state",
-            "created_at",
-            "changed_at",
-        ]
-        read_only_fields = fields
-
-    def get_state(self, assignment: Assignment) -> str:
-        """upcoming, running, paused or ended, on the clinic's today."""
-        return assignment_state(assignment, self.context["today"])
-
-
-class AssignmentInputSerializer(serializers.Serializer):
-    patient = fields.IntegerField(min_value=1)
-    routine = fields.IntegerField(
-        min_value=1, help_text="A routine or template: the patient gets their own copy."
-    )
-    starts_on = fields.DateField()
-    ends_on = fields.DateField(required=False, allow_null=True, default=None)
-    weekdays = fields.IntegerField(
-        min_value=1,
-        max_value=ALL_WEEKDAYS,
-        default=ALL_WEEKDAYS,
-        help_text="Bit mask: Monday is 1, Tuesday 2, Wednesday 4, … Sunday 64.",
-    )
-    sessions_per_day = fields.IntegerField(min_value=1, max_value=SESSIONS_PER_DAY_MAX, default=1)
-
-    def validate_patient(self, value: int):
-        patient = patients_for_staff(member=self.context["member"]).filter(
-            id=value, archived_at__isnull=True
-        )
-        if not patient:
-            raise serializers.ValidationError(_("Choose one of your clinic's patients."))
-        return patient.first()
-
-    def validate_routine(self, value: int):
-        routine = routines_for_clinic(clinic=self.context["member"].clinic).filter(
-            id=value, archived_at__isnull=True
-        )
-        if not routine:
-            raise serializers.ValidationError(_("Choose one of your clinic's routines."))
-        return routine.first()
-
-    def validate(self, data):
-        if data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise serializers.ValidationError({"ends_on": _("The end comes after the start.")})
-        return data
-
-
-class AssignmentFilter(fields.FilterSet):
-    patient = fields.IdFilter()
-
-    class Meta:
-        model = Assignment
-        fields = ["patient"]
-
-
-@extend_schema_view(
-    create=extend_schema(request=AssignmentInputSerializer, responses={201: AssignmentSerializer}),
-)
-class AssignmentViewSet(
-    AuditedPatientDataMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
-    """Patients' plans. Assigning copies the routine, so later edits to a template never
-    change a running plan."""
-
-    queryset = Assignment.objects.none()  # for the schema; get_queryset() scopes
-    serializer_class = AssignmentSerializer
-    permission_classes = [IsStaffMember]
-    filterset_class = AssignmentFilter
-    lookup_value_regex = ID
-
-    def get_queryset(self):
-        return assignments_for_staff(member=staff_member(self.request.user))
-
-    def get_serializer_context(self):
-        member = staff_member(self.request.user)
-        return {**super().get_serializer_context(), "today": member.clinic.today()}
-
-    def create(self, request: Request) -> Response:
-        member = staff_member(request.user)
-        payload = AssignmentInputSerializer(data=request.data, context={"member": member})
-        payload.is_valid(raise_exception=True)
-        assignment = assignment_create(created_by=request.user, **payload.validated_data)
-        audit_patient(request, assignment.patient)
-        assignment = self.get_queryset().get(id=assignment.id)
-        return Response(
-            AssignmentSerializer(assignment, context=self.get_serializer_context()).data,
-            status=status.HTTP_201_CREATED,
-        )
-
-
-# The signed-in patient's today and plan.
 
 
 class TodaySerializer(serializers.Serializer):
@@ -357,9 +121,6 @@ class PlanViewSet(AuditedPatientDataMixin, mixins.ListModelMixin, viewsets.Gener
     def get_queryset(self):
         audit_patient(self.request, self.request.patient)
         return patient_plan(patient=self.request.patient)
-
-
-# Sessions: a patient starts, records and finishes their own; staff read their clinic's.
 
 
 class CompletionInputSerializer(serializers.Serializer):
@@ -642,153 +403,3 @@ class SessionViewSet(
         payload.is_valid(raise_exception=True)
         session = session_finish(session=session, **payload.validated_data)
         return Response(SessionSerializer(session).data)
-
-
-# Adherence (staff): the clinic's table and one patient's detail, from patients.adherence.
-
-
-class AdherenceFigureSerializer(serializers.Serializer):
-    scheduled = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    percent = serializers.IntegerField(allow_null=True)
-
-
-class ReasonSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    text = serializers.CharField()
-
-
-class AdherenceRowSerializer(serializers.Serializer):
-    patient = serializers.IntegerField(source="patient.id")
-    patient_name = serializers.CharField(source="patient.__str__")
-    physiotherapist = serializers.IntegerField(source="patient.physiotherapist_id", allow_null=True)
-    week = AdherenceFigureSerializer(help_text="The last 7 days.")
-    month = AdherenceFigureSerializer(help_text="The last 30 days.")
-    streak = serializers.IntegerField()
-    last_session_on = serializers.DateField(allow_null=True)
-    latest_pain = serializers.IntegerField(allow_null=True)
-    pain_trend = serializers.CharField(allow_null=True)
-    average_pain = serializers.FloatField(allow_null=True)
-    needs_attention = serializers.BooleanField()
-    reasons = ReasonSerializer(many=True)
-
-
-class DaySerializer(serializers.Serializer):
-    date = serializers.DateField()
-    scheduled = serializers.IntegerField()
-    completed = serializers.IntegerField()
-    sessions = serializers.IntegerField()
-    paused = serializers.BooleanField()
-
-
-class PatientAdherenceSerializer(serializers.Serializer):
-    patient = serializers.IntegerField(source="patient.id")
-    start = serializers.DateField()
-    end = serializers.DateField()
-    adherence = AdherenceFigureSerializer()
-    streak = serializers.IntegerField()
-    last_session_on = serializers.DateField(allow_null=True)
-    average_pain = serializers.FloatField(allow_null=True)
-    pain_trend = serializers.CharField(allow_null=True)
-    latest_pain = serializers.IntegerField(allow_null=True)
-    days = DaySerializer(many=True)
-    reasons = ReasonSerializer(many=True)
-
-
-class AdherenceQuerySerializer(serializers.Serializer):
-    physiotherapist = fields.IntegerField(
-        required=False, help_text="Only this physiotherapist's patients."
-    )
-    attention = fields.BooleanField(
-        required=False, allow_null=True, default=None, help_text="Only those who need attention."
-    )
-
-    def to_internal_value(self, data):
-        # Query strings are text: read them as the schema types them, strictly.
-        values = {}
-        if "physiotherapist" in data:
-            raw = data["physiotherapist"]
-            values["physiotherapist"] = int(raw) if raw.lstrip("-").isdigit() else raw
-        if "attention" in data:
-            raw = data["attention"]
-            values["attention"] = {"true": True, "false": False}.get(raw, raw)
-        return super().to_internal_value(values)
-
-
-class AdherencePeriodSerializer(serializers.Serializer):
-    start = fields.DateField(required=False, help_text="Default: 29 days before today.")
-    end = fields.DateField(required=False, help_text="Default: today.")
-
-
-ADHERENCE_DAYS_MAX = 366
-
-
-@extend_schema_view(
-    list=extend_schema(parameters=[AdherenceQuerySerializer]),
-    retrieve=extend_schema(
-        parameters=[
-            AdherencePeriodSerializer,
-            OpenApiParameter(
-                "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="A patient."
-            ),
-        ],
-        responses=PatientAdherenceSerializer,
-    ),
-)
-class AdherenceViewSet(AuditedPatientDataMixin, viewsets.GenericViewSet):
-    """Adherence as on the staff home page: who needs attention and why, 7- and 30-day
-    adherence, streak, last session and pain; per patient, a calendar of days."""
-
-    queryset = Patient.objects.none()  # for the schema; get_queryset() scopes
-    serializer_class = AdherenceRowSerializer
-    permission_classes = [IsStaffMember]
-    filter_backends: list = []
-    lookup_value_regex = ID
-
-    def get_queryset(self):
-        return patients_for_staff(member=staff_member(self.request.user)).filter(
-            archived_at__isnull=True
-        )
-
-    def audit_patient_of(self, obj):
-        return obj
-
-    def list(self, request: Request) -> Response:
-        member = staff_member(request.user)
-        query = AdherenceQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        physiotherapist = None
-        if "physiotherapist" in query.validated_data:
-            physiotherapist = StaffMember.objects.filter(
-                id=query.validated_data["physiotherapist"], clinic_id=member.clinic_id
-            ).first()
-            if physiotherapist is None:
-                audit_patient(request, None)
-                return self.get_paginated_response_for([])
-        rows = clinic_overview(clinic=member.clinic, physiotherapist=physiotherapist)
-        attention = query.validated_data.get("attention")
-        if attention is not None:
-            rows = [row for row in rows if row.needs_attention == attention]
-        rows.sort(key=lambda row: (not row.needs_attention, str(row.patient)))
-        audit_patient(request, None)
-        return self.get_paginated_response_for(rows)
-
-    def get_paginated_response_for(self, rows: list) -> Response:
-        page = self.paginate_queryset(rows)
-        return self.get_paginated_response(AdherenceRowSerializer(page, many=True).data)
-
-    def retrieve(self, request: Request, pk: str) -> Response:
-        patient = self.get_object()
-        period = AdherencePeriodSerializer(data=request.query_params)
-        period.is_valid(raise_exception=True)
-        today = patient.clinic.today()
-        end = period.validated_data.get("end", today)
-        start = period.validated_data.get("start", end - datetime.timedelta(days=29))
-        if end < start or (end - start).days > ADHERENCE_DAYS_MAX:
-            raise exceptions.ValidationError(
-                {"start": [_("Ask for up to a year, with the start before the end.")]}
-            )
-        detail = patient_adherence(patient=patient, start=start, end=end)
-        overview = clinic_overview(clinic=patient.clinic, patient=patient)
-        detail.reasons = overview[0].reasons if overview else []
-        return Response(PatientAdherenceSerializer(detail).data)

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from patients.models import Completion
 from routines.models import RoutineStep, Sides
-
-from .models import Completion
 
 SIDE_LABELS = {
     "both": Completion.Side.BOTH.label,

@@ -1,3 +1,6 @@
+"""Reads for the patient's own pages (Today, plan, history, the player) and the staff's
+read of sessions."""
+
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -7,24 +10,10 @@ from django.db import connection
 from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from patients.models import Assignment, Completion, Patient, Session
+from patients.plans.schedule import assignment_state, sessions_due_on
+from patients.review.adherence import patient_streak
 from routines.models import RoutineStep
-
-from .adherence import patient_streak
-from .models import Assignment, Completion, Patient, Session
-from .schedule import assignment_state, sessions_due_on
-
-
-def patient_of_user(user: AbstractBaseUser) -> Patient | None:
-    """The signed-in user's own patient record, if they are an active patient. The request's
-    user arrives with it (clinic.signin.RoleBackend), so this costs no query."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    try:
-        patient = user.patient
-    except Patient.DoesNotExist:
-        return None
-    return patient if patient.archived_at is None else None
-
 
 # "A pause covers the day", schedule.is_paused_on's rule, in SQL for the two reads below that
 # every patient makes most and that skip the ORM's compiler. `{assignment}` is the outer
@@ -35,10 +24,11 @@ _PAUSED_SQL = (
     " AND pause.starts_on <= %s AND (pause.ends_on IS NULL OR pause.ends_on >= %s))"
 )
 
+
 # The Today page is what every patient opens, often several times a day. In one plain SQL
 # statement its plans cost about a tenth of the CPU the ORM spends compiling the same query
 # with its four subqueries (clinic/benchmark/notes.md). The rules are the ones the rest of
-# Limber applies through the ORM and patients.schedule: a plan runs from starts_on to
+# Limber applies through the ORM and patients.plans.schedule: a plan runs from starts_on to
 # ends_on; a pause covers its first and last day and an open one runs on; only active
 # steps count; a session is done once finished.
 _TODAY_SQL = """
@@ -158,22 +148,6 @@ def patient_progress(*, patient: Patient) -> Progress:
         for day in (monday + datetime.timedelta(days=n) for n in range(7))
     ]
     return Progress(streak=streak, week=week)
-
-
-def patients_for_staff(*, member) -> QuerySet[Patient]:
-    """A staff member's clinic's patients, archived ones included, with their physiotherapist."""
-    return Patient.objects.filter(clinic_id=member.clinic_id).select_related(
-        "physiotherapist__user"
-    )
-
-
-def assignments_for_staff(*, member) -> QuerySet[Assignment]:
-    """Every plan of the staff member's clinic's patients, with its routine and pauses."""
-    return (
-        Assignment.objects.filter(patient__clinic_id=member.clinic_id)
-        .select_related("routine", "patient")
-        .prefetch_related("pauses")
-    )
 
 
 def sessions_for_staff(*, member) -> QuerySet[Session]:

@@ -1,7 +1,8 @@
+"""Writes of a session: starting it, recording each completion, finishing it."""
+
 import datetime
 import uuid
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, Q
@@ -9,24 +10,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clinic.signin import user_sign_out_everywhere
-from routines.models import Routine, RoutineStep
-from routines.services import routine_copy
-
-from .models import (
-    ALL_WEEKDAYS,
+from patients.models import (
     PAIN_MAX,
     Assignment,
-    AttentionReview,
     Completion,
-    Patient,
     Session,
 )
-from .schedule import assignment_state
+from patients.plans.schedule import assignment_state
+from routines.models import RoutineStep
 
 # A pain this high at the end of a session flags it and asks the patient to call the clinic.
 PAIN_FLAG = 7
+
+
 STEP_NOT_IN_ROUTINE = gettext_lazy("This step is not part of this session's routine.")
+
+
 # What a resent completion must repeat to be "the same": its idempotency key is its client_id.
 COMPLETION_KEY_FIELDS = ("step_id", "side", "set_number", "status", "skip_reason")
 
@@ -54,35 +53,6 @@ def _ensure_assignment_running(
             "upcoming": _("This plan has not started yet."),
         }
         raise ValidationError({"assignment": messages[state]})
-
-
-@transaction.atomic
-def assignment_create(
-    *,
-    patient: Patient,
-    routine: Routine,
-    starts_on: datetime.date,
-    ends_on: datetime.date | None = None,
-    weekdays: int = ALL_WEEKDAYS,
-    sessions_per_day: int = 1,
-    created_by: AbstractBaseUser | None = None,
-) -> Assignment:
-    """Put a patient on a routine. The patient always gets their own copy of it."""
-    own_copy = routine_copy(
-        routine=routine, clinic=patient.clinic, is_template=False, created_by=created_by
-    )
-    assignment = Assignment(
-        patient=patient,
-        routine=own_copy,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        weekdays=weekdays,
-        sessions_per_day=sessions_per_day,
-        created_by=created_by,
-    )
-    assignment.full_clean()
-    assignment.save()
-    return assignment
 
 
 @transaction.atomic
@@ -289,40 +259,3 @@ def session_finish(
     session.full_clean()
     session.save()
     return session
-
-
-@transaction.atomic
-def attention_review_record(
-    *,
-    patient: Patient,
-    reviewed_by: AbstractBaseUser,
-    reasons: list[str],
-    last_session: Session | None,
-    adherence_7: int | None = None,
-    latest_pain: int | None = None,
-) -> AttentionReview:
-    """Record that a staff member looked at a patient's alert, and the data it covered."""
-    if last_session is not None and last_session.patient_id != patient.pk:
-        raise ValidationError({"last_session": _("This session is not this patient's.")})
-    review = AttentionReview(
-        patient=patient,
-        reviewed_by=reviewed_by,
-        reviewed_at=timezone.now(),
-        reviewed_on=patient.clinic.today(),
-        reasons=" ".join(reasons),
-        last_session=last_session,
-        adherence_7=adherence_7,
-        latest_pain=latest_pain,
-    )
-    review.full_clean()
-    review.save()
-    return review
-
-
-def patient_sign_out_everywhere(*, patient: Patient) -> None:
-    """End the patient's sessions on every device (a lost phone, a shared computer).
-
-    The caller records it in the audit trail (it has the request): see clinic.audit.
-    """
-    if patient.user_id is not None:
-        user_sign_out_everywhere(user=patient.user)

@@ -11,15 +11,19 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.access import staff_member
-from clinic.audit import audit_patient, audits_patient
-
-from .forms import CompletionForm, FinishForm
-from .models import PAIN_MAX, Assignment, Completion, Patient, Session
-from .player import first_open_unit, prescription_in_words, session_units, step_content_key
-from .schedule import assignment_state, schedule_in_words
-from .selectors import (
-    patient_of_user,
+from clinic.accounts.access import staff_member
+from clinic.audit.trail import audit_patient, audits_patient
+from patients.access import patient_of_user
+from patients.models import PAIN_MAX, Assignment, Completion, Patient, Session
+from patients.plans.schedule import assignment_state, schedule_in_words
+from patients.sessions.forms import CompletionForm, FinishForm
+from patients.sessions.player import (
+    first_open_unit,
+    prescription_in_words,
+    session_units,
+    step_content_key,
+)
+from patients.sessions.selectors import (
     patient_plan,
     patient_progress,
     patient_session,
@@ -28,7 +32,12 @@ from .selectors import (
     session_done_units,
     session_steps,
 )
-from .services import PAIN_FLAG, completion_record, session_finish, session_open_or_start
+from patients.sessions.services import (
+    PAIN_FLAG,
+    completion_record,
+    session_finish,
+    session_open_or_start,
+)
 
 HISTORY_PAGE_SIZE = 30
 

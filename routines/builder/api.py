@@ -1,41 +1,23 @@
-"""The library and routines for staff: the built-ins and their clinic's own.
+"""Routines and their steps for staff in JSON: the built-in templates and their clinic's own.
 
 Built-ins are listed for every clinic and read-only (403 on a change); another clinic's
-items answer 404. Writes go through input serializers into routines.services.
+items answer 404. Writes go through input serializers into routines.builder.services.
 """
 
-import django_filters
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic import api_fields as fields
-from clinic.access import staff_member
-from clinic.api import IsStaffMember
-
-from .models import (
-    HOLD_SECONDS_MAX,
-    REPETITIONS_MAX,
-    REST_SECONDS_MAX,
-    SETS_MAX,
-    BodyRegion,
-    Exercise,
-    ExerciseKind,
-    Routine,
-    RoutineStep,
-    Sides,
-)
-from .selectors import exercises_for_clinic, routines_for_clinic
-from .services import (
-    exercise_create,
-    exercise_update,
+from clinic.api import fields
+from clinic.api.permissions import IsStaffMember
+from routines.builder.selectors import routines_for_clinic
+from routines.builder.services import (
     routine_create,
     routine_step_add,
     routine_step_move,
@@ -43,19 +25,18 @@ from .services import (
     routine_step_update,
     routine_update,
 )
-
-READ_ONLY = gettext_lazy("Built-in items are read-only: duplicate them to change them.")
-
-
-def _ensure_own(obj) -> None:
-    """Built-ins are listed for every clinic but changed by none (403, not 404: they are
-    visible)."""
-    if obj.clinic_id is None:
-        raise exceptions.PermissionDenied(READ_ONLY)
-
-
-def _clinic(request):
-    return staff_member(request.user).clinic
+from routines.library.api import ensure_own, staff_clinic
+from routines.library.selectors import exercises_for_clinic
+from routines.models import (
+    HOLD_SECONDS_MAX,
+    REPETITIONS_MAX,
+    REST_SECONDS_MAX,
+    SETS_MAX,
+    Exercise,
+    Routine,
+    RoutineStep,
+    Sides,
+)
 
 
 def routines_with_steps(*, clinic):
@@ -67,104 +48,6 @@ def routines_with_steps(*, clinic):
 
 
 ID = r"[0-9]+"
-
-
-class ExerciseSerializer(serializers.ModelSerializer):
-    is_builtin = fields.BooleanField(read_only=True)
-    image = serializers.ImageField(read_only=True, allow_null=True)
-    video_url = fields.CharField(read_only=True, help_text="A link, or empty.")
-
-    class Meta:
-        model = Exercise
-        fields = [
-            "id",
-            "name",
-            "body_region",
-            "kind",
-            "instructions",
-            "cues",
-            "cautions",
-            "default_hold_seconds",
-            "default_repetitions",
-            "default_sets",
-            "default_sides",
-            "image",
-            "video_url",
-            "is_builtin",
-            "archived_at",
-            "updated_at",
-        ]
-        read_only_fields = fields
-
-
-class ExerciseInputSerializer(serializers.Serializer):
-    name = fields.CharField(max_length=120)
-    body_region = fields.ChoiceField(choices=BodyRegion.choices)
-    kind = fields.ChoiceField(choices=ExerciseKind.choices, default=ExerciseKind.STRETCH)
-    instructions = fields.CharField(max_length=5000)
-    cues = fields.CharField(max_length=5000, allow_blank=True, default="")
-    cautions = fields.CharField(max_length=5000, allow_blank=True, default="")
-    default_hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
-    default_repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX)
-    default_sets = fields.IntegerField(min_value=1, max_value=SETS_MAX)
-    default_sides = fields.ChoiceField(choices=Sides.choices, default=Sides.BOTH)
-    video_url = fields.URLField(
-        max_length=200, allow_null=True, required=False, help_text="A link; null for none."
-    )
-
-    def validate_video_url(self, value: str | None) -> str:
-        return value or ""
-
-
-class ExerciseFilter(fields.FilterSet):
-    q = fields.SearchFilter(method="search", label="Name contains")
-    body_region = django_filters.ChoiceFilter(choices=BodyRegion.choices)
-    kind = django_filters.ChoiceFilter(choices=ExerciseKind.choices)
-    builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
-    archived = fields.BooleanFilter(field_name="archived_at", lookup_expr="isnull", exclude=True)
-
-    class Meta:
-        model = Exercise
-        fields = ["q", "body_region", "kind", "builtin", "archived"]
-
-    def search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value)
-
-
-@extend_schema_view(
-    create=extend_schema(request=ExerciseInputSerializer, responses={201: ExerciseSerializer}),
-    partial_update=extend_schema(request=ExerciseInputSerializer, responses=ExerciseSerializer),
-)
-class ExerciseViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    viewsets.GenericViewSet,
-):
-    """The exercise library: built-ins (read-only) and the clinic's own."""
-
-    queryset = Exercise.objects.none()  # for the schema; get_queryset() scopes
-    serializer_class = ExerciseSerializer
-    permission_classes = [IsStaffMember]
-    filterset_class = ExerciseFilter
-    lookup_value_regex = ID
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def get_queryset(self):
-        return exercises_for_clinic(clinic=_clinic(self.request))
-
-    def create(self, request: Request) -> Response:
-        payload = ExerciseInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        exercise = exercise_create(clinic=_clinic(request), **payload.validated_data)
-        return Response(ExerciseSerializer(exercise).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request: Request, pk: str) -> Response:
-        exercise = self.get_object()
-        _ensure_own(exercise)
-        payload = ExerciseInputSerializer(data=request.data, partial=True)
-        payload.is_valid(raise_exception=True)
-        exercise = exercise_update(exercise=exercise, **payload.validated_data)
-        return Response(ExerciseSerializer(exercise).data)
 
 
 class RoutineStepSerializer(serializers.ModelSerializer):
@@ -243,20 +126,20 @@ class RoutineViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
-        return routines_with_steps(clinic=_clinic(self.request))
+        return routines_with_steps(clinic=staff_clinic(self.request))
 
     def create(self, request: Request) -> Response:
         payload = RoutineInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         routine = routine_create(
-            clinic=_clinic(request), created_by=request.user, **payload.validated_data
+            clinic=staff_clinic(request), created_by=request.user, **payload.validated_data
         )
         routine = self.get_queryset().get(id=routine.id)
         return Response(RoutineSerializer(routine).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str) -> Response:
         routine = self.get_object()
-        _ensure_own(routine)
+        ensure_own(routine)
         payload = RoutineInputSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         changes = {"name": routine.name, "goal": routine.goal, **payload.validated_data}
@@ -330,7 +213,7 @@ class RoutineStepViewSet(
     http_method_names = ["get", "post", "patch", "delete", "head", "options"]
 
     def _routine(self) -> Routine:
-        routines = routines_for_clinic(clinic=_clinic(self.request))
+        routines = routines_for_clinic(clinic=staff_clinic(self.request))
         return get_object_or_404(routines, id=self.kwargs["routine_id"])
 
     def get_queryset(self):
@@ -343,15 +226,17 @@ class RoutineStepViewSet(
 
     def create(self, request: Request, routine_id: str) -> Response:
         routine = self._routine()
-        _ensure_own(routine)
-        payload = RoutineStepAddSerializer(data=request.data, context={"clinic": _clinic(request)})
+        ensure_own(routine)
+        payload = RoutineStepAddSerializer(
+            data=request.data, context={"clinic": staff_clinic(request)}
+        )
         payload.is_valid(raise_exception=True)
         step = routine_step_add(routine=routine, **payload.validated_data)
         return Response(RoutineStepSerializer(step).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, routine_id: str, pk: str) -> Response:
         step = self.get_object()
-        _ensure_own(step.routine)
+        ensure_own(step.routine)
         payload = RoutineStepUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         step = routine_step_update(step=step, **payload.validated_data)
@@ -361,7 +246,7 @@ class RoutineStepViewSet(
     def move(self, request: Request, routine_id: str, pk: str) -> Response:
         """Move the step one place up or down; at an end it stays."""
         step = self.get_object()
-        _ensure_own(step.routine)
+        ensure_own(step.routine)
         payload = RoutineStepMoveSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         offset = -1 if payload.validated_data["offset"] == "up" else 1
@@ -369,5 +254,5 @@ class RoutineStepViewSet(
         return Response(RoutineStepSerializer(step).data)
 
     def perform_destroy(self, instance: RoutineStep) -> None:
-        _ensure_own(instance.routine)
+        ensure_own(instance.routine)
         routine_step_take_out(step=instance)

@@ -1,38 +1,21 @@
-"""Reads for the staff workspace: the library and routines a clinic may see."""
+"""Reads for the routine builder: the routines a clinic may see, and one with its steps."""
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from clinic.models import Clinic
-
-from .models import Exercise, Routine, RoutineStep
-
-BUILTIN = "builtin"
-OWN = "own"
+from routines.models import Routine, RoutineStep
 
 
-def exercises_for_clinic(
-    *, clinic: Clinic, q: str = "", body_region: str = "", source: str = ""
-) -> QuerySet[Exercise]:
-    """Active built-in exercises and the clinic's own, searched by name and filtered."""
-    exercises = Exercise.objects.filter(
-        Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True
-    )
-    if q:
-        exercises = exercises.filter(name__icontains=q)
-    if body_region:
-        exercises = exercises.filter(body_region=body_region)
-    if source == BUILTIN:
-        exercises = exercises.filter(clinic__isnull=True)
-    elif source == OWN:
-        exercises = exercises.filter(clinic=clinic)
-    return exercises.order_by("name", "id")
+def _assignments():
+    """Patients' plans (patients.Assignment), reached through the relation that Assignment
+    declares to Routine: a routine that is a patient's own copy has one. The routines app
+    never imports patients (imports run patients -> routines -> clinic)."""
+    return Routine._meta.get_field("assignments").related_model.objects
 
 
 def routines_for_clinic(*, clinic: Clinic) -> QuerySet[Routine]:
     """Templates (the clinic's and built-in) and the clinic's drafts, without patients' copies."""
-    from patients.models import Assignment
-
-    is_patient_copy = Exists(Assignment.objects.filter(routine=OuterRef("pk")))
+    is_patient_copy = Exists(_assignments().filter(routine=OuterRef("pk")))
     return (
         Routine.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True)
         .annotate(is_patient_copy=is_patient_copy)
@@ -48,9 +31,7 @@ def active_steps(routine: Routine) -> QuerySet[RoutineStep]:
 
 def routine_for_builder(routine_id: int, *, clinic: Clinic) -> Routine | None:
     """A routine the clinic may see, with its active steps (and the patient it belongs to)."""
-    from patients.models import Assignment
-
-    assignments = Assignment.objects.select_related("patient")
+    assignments = _assignments().select_related("patient")
     return (
         Routine.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True)
         .prefetch_related(

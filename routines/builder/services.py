@@ -1,3 +1,6 @@
+"""Writes on routines and their steps: creating, copying (templates, patients' own copies),
+editing the prescription, moving and removing steps."""
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -6,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-
-from .models import Exercise, Routine, RoutineStep, Sides
+from routines.models import Exercise, Routine, RoutineStep, Sides
 
 STEP_COPY_FIELDS = (
     "exercise_id",
@@ -80,51 +82,6 @@ def _tell_patients(routine: Routine, summary: str) -> None:
         assignment.change_summary = "\n".join([*earlier, summary][-10:])
         assignment.changed_at = now
         assignment.save(update_fields=["change_summary", "changed_at"])
-
-
-EXERCISE_FIELDS = (
-    "name",
-    "body_region",
-    "kind",
-    "instructions",
-    "cues",
-    "cautions",
-    "default_hold_seconds",
-    "default_repetitions",
-    "default_sets",
-    "default_sides",
-    "image",
-    "video_url",
-)
-
-
-def _set_exercise_fields(exercise: Exercise, fields: dict) -> None:
-    for name, value in fields.items():
-        if name not in EXERCISE_FIELDS:
-            raise TypeError(f"unexpected field {name}")
-        if name == "image" and value is False:  # the "clear" box of the upload field
-            value = ""
-        setattr(exercise, name, value)
-
-
-@transaction.atomic
-def exercise_create(*, clinic: Clinic, **fields) -> Exercise:
-    """Add one of the clinic's own exercises; a picture goes through the default storage."""
-    exercise = Exercise(clinic=clinic)
-    _set_exercise_fields(exercise, fields)
-    exercise.full_clean()
-    exercise.save()
-    return exercise
-
-
-@transaction.atomic
-def exercise_update(*, exercise: Exercise, **fields) -> Exercise:
-    if exercise.is_builtin:
-        raise ValidationError(_("Built-in exercises cannot be changed."))
-    _set_exercise_fields(exercise, fields)
-    exercise.full_clean()
-    exercise.save()
-    return exercise
 
 
 @transaction.atomic

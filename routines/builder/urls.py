@@ -1,14 +1,8 @@
 from django.urls import path
 
-from . import views
-
-app_name = "routines"
+from routines.builder import views
 
 urlpatterns = [
-    path("library/", views.exercise_list, name="exercise_list"),
-    path("library/new/", views.exercise_create, name="exercise_create"),
-    path("library/<int:exercise_id>/", views.exercise_detail, name="exercise_detail"),
-    path("library/<int:exercise_id>/edit/", views.exercise_update, name="exercise_update"),
     path("routines/", views.routine_list, name="routine_list"),
     path("routines/new/", views.routine_create, name="routine_create"),
     path("routines/<int:routine_id>/", views.routine_builder, name="builder"),

@@ -1,36 +1,31 @@
-"""The staff workspace's exercise library and routine builder."""
+"""The staff workspace's routine builder: routines, their steps, preview and handout."""
 
 import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_patient, audits_patient
-from clinic.decorators import staff_required
-
-from . import services
-from .forms import AddStepForm, ExerciseFilterForm, ExerciseForm, MoveForm, RoutineForm, StepForm
-from .models import Exercise, Routine, RoutineStep
-from .selectors import exercises_for_clinic, routine_for_builder, routines_for_clinic
+from clinic.accounts.decorators import staff_required
+from clinic.audit.trail import audit_patient, audits_patient
+from routines.builder import services
+from routines.builder.forms import AddStepForm, MoveForm, RoutineForm, StepForm
+from routines.builder.selectors import routine_for_builder, routines_for_clinic
+from routines.library.selectors import exercises_for_clinic
+from routines.models import Exercise, Routine, RoutineStep
 
 PAGE_SIZE = 50
+
+
 SEARCH_RESULTS = 20
 
 
 def _get_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exercise:
     """A built-in exercise or the clinic's own; another clinic's is 404."""
     return get_object_or_404(exercises_for_clinic(clinic=request.staff.clinic), id=exercise_id)
-
-
-def _get_own_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exercise:
-    """One of the clinic's own exercises (built-ins are read-only)."""
-    exercises = Exercise.objects.filter(clinic=request.staff.clinic, archived_at__isnull=True)
-    return get_object_or_404(exercises, id=exercise_id)
 
 
 def _get_routine_for_staff(request: HttpRequest, routine_id: int) -> Routine:
@@ -58,57 +53,6 @@ def _get_editable_routine_for_staff(request: HttpRequest, routine_id: int) -> Ro
 def _get_step_for_staff(request: HttpRequest, routine: Routine, step_id: int) -> RoutineStep:
     steps = routine.steps.filter(archived_at__isnull=True).select_related("exercise", "routine")
     return get_object_or_404(steps, id=step_id)
-
-
-@staff_required
-def exercise_list(request: HttpRequest) -> HttpResponse:
-    form = ExerciseFilterForm(request.GET)
-    filters = form.cleaned_data if form.is_valid() else {}
-    exercises = exercises_for_clinic(clinic=request.staff.clinic, **filters)
-    page = Paginator(exercises, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "routines/exercise_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-@staff_required
-def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    exercise = _get_exercise_for_staff(request, exercise_id)
-    return render(request, "routines/exercise_detail.html", {"exercise": exercise})
-
-
-@staff_required
-def exercise_create(request: HttpRequest) -> HttpResponse:
-    clinic = request.staff.clinic
-    form = ExerciseForm(request.POST or None, request.FILES or None, clinic=clinic)
-    if request.method == "POST":
-        if form.is_valid():
-            exercise = services.exercise_create(clinic=clinic, **form.cleaned_data)
-            messages.success(request, _("Exercise added to your library."))
-            return redirect("routines:exercise_detail", exercise.id)
-        return render(request, "routines/exercise_form.html", {"form": form}, status=400)
-    return render(request, "routines/exercise_form.html", {"form": form})
-
-
-@staff_required
-def exercise_update(request: HttpRequest, exercise_id: int) -> HttpResponse:
-    exercise = _get_own_exercise_for_staff(request, exercise_id)
-    clinic = request.staff.clinic
-    form = ExerciseForm(
-        request.POST or None, request.FILES or None, instance=exercise, clinic=clinic
-    )
-    context = {"form": form, "exercise": exercise}
-    if request.method == "POST":
-        if form.is_valid():
-            services.exercise_update(exercise=exercise, **form.cleaned_data)
-            messages.success(request, _("Exercise saved."))
-            return redirect("routines:exercise_detail", exercise.id)
-        return render(request, "routines/exercise_form.html", context, status=400)
-    return render(request, "routines/exercise_form.html", context)
 
 
 @staff_required

@@ -1,23 +1,23 @@
+"""The library's forms: filtering it, and a clinic's own exercise with its picture."""
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
-
-from .models import (
+from routines.library.selectors import BUILTIN, OWN
+from routines.models import (
     HOLD_SECONDS_MAX,
     REPETITIONS_MAX,
-    REST_SECONDS_MAX,
     SETS_MAX,
     BodyRegion,
     Exercise,
-    Routine,
-    Sides,
 )
-from .selectors import BUILTIN, OWN
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
+
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
@@ -57,14 +57,14 @@ class PictureField(forms.ImageField):
         return upload
 
 
-def _count(label, low: int, high: int, **kwargs) -> forms.IntegerField:
+def count_field(label, low: int, high: int, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high, **kwargs)
 
 
 class ExerciseForm(forms.ModelForm):
-    default_hold_seconds = _count(_("Default hold (seconds)"), 1, HOLD_SECONDS_MAX)
-    default_repetitions = _count(_("Default repetitions"), 1, REPETITIONS_MAX)
-    default_sets = _count(_("Default sets"), 1, SETS_MAX)
+    default_hold_seconds = count_field(_("Default hold (seconds)"), 1, HOLD_SECONDS_MAX)
+    default_repetitions = count_field(_("Default repetitions"), 1, REPETITIONS_MAX)
+    default_sets = count_field(_("Default sets"), 1, SETS_MAX)
     image = PictureField(
         label=_("Picture"),
         required=False,
@@ -107,34 +107,3 @@ class ExerciseForm(forms.ModelForm):
         if taken.exists():
             raise ValidationError(_("Your library already has an exercise with this name."))
         return name
-
-
-class RoutineForm(forms.ModelForm):
-    class Meta:
-        model = Routine
-        fields = ["name", "goal"]
-        widgets = {"goal": forms.Textarea(attrs={"rows": 2})}
-
-
-class StepForm(forms.Form):
-    """One step's prescription, edited in place in the builder."""
-
-    hold_seconds = _count(_("Hold (s)"), 1, HOLD_SECONDS_MAX)
-    repetitions = _count(_("Repetitions"), 1, REPETITIONS_MAX)
-    sets = _count(_("Sets"), 1, SETS_MAX)
-    sides = forms.ChoiceField(label=_("Sides"), choices=Sides.choices)
-    rest_seconds = _count(_("Rest (s)"), 0, REST_SECONDS_MAX)
-    note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
-
-    @classmethod
-    def for_step(cls, step, data=None) -> "StepForm":
-        initial = {name: getattr(step, name) for name in cls.base_fields}
-        return cls(data, initial=initial, auto_id=f"id_step{step.id}_%s")
-
-
-class AddStepForm(forms.Form):
-    exercise = forms.IntegerField(widget=forms.HiddenInput)
-
-
-class MoveForm(forms.Form):
-    direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])

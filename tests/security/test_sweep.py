@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import Client
 
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,9 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from clinic.access import staff_member
-
-from .models import ApiToken
-from .services import api_token_create, api_token_revoke
+from clinic.accounts.access import staff_member
+from clinic.api.tokens.models import ApiToken
+from clinic.api.tokens.services import api_token_create, api_token_revoke
 
 
 class ApiTokenCreationForm(forms.ModelForm):

@@ -5,12 +5,11 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic import api_fields as fields
-from clinic.api import IsStaffMember
-
-from .models import ApiToken
-from .selectors import api_tokens_of_user
-from .services import api_token_create, api_token_revoke
+from clinic.api import fields
+from clinic.api.permissions import IsStaffMember
+from clinic.api.tokens.models import ApiToken
+from clinic.api.tokens.selectors import api_tokens_of_user
+from clinic.api.tokens.services import api_token_create, api_token_revoke
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApiTokensConfig(AppConfig):
-    name = "clinic.apitokens"
+    name = "clinic.api.tokens"
     label = "apitokens"
     verbose_name = _("API tokens")
 

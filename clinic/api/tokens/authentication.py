@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from .models import ApiToken
-from .services import hash_token
+from clinic.api.tokens.models import ApiToken
+from clinic.api.tokens.services import hash_token
 
 # Writing last_used_at on every request would make each read a write; once a minute is enough.
 LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)

@@ -1,7 +1,7 @@
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import QuerySet
 
-from .models import ApiToken
+from clinic.api.tokens.models import ApiToken
 
 
 def api_tokens_of_user(*, user: AbstractBaseUser) -> QuerySet[ApiToken]:

@@ -5,7 +5,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ApiToken
+from clinic.api.tokens.models import ApiToken
 
 TOKEN_BYTES = 32
 
