@@ -100,7 +100,6 @@ class StaffMemberAdmin(ClinicScopedAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "clinic"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
-    autocomplete_fields = ["user"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -113,6 +112,8 @@ class StaffMemberAdmin(ClinicScopedAdmin):
         return ["user", "clinic", "role"]
 
     def get_readonly_fields(self, request, obj=None):
+        # The add form makes a new sign-in; an existing one is never swapped for another,
+        # which could be a patient's (clinic.account_kinds).
         return ["user"] if obj is not None else []
 
     @admin.display(boolean=True, description=_("active"))
@@ -139,8 +140,10 @@ class UserAdmin(AuditedAdminMixin, ClinicScopedMixin, DjangoUserAdmin):
         member = staff_member(request.user)
         if member is None:
             return queryset.none()
+        # The operator's sign-in is never a clinic's to edit, even if it is also a member.
         return queryset.filter(
-            Q(staff__clinic_id=member.clinic_id) | Q(patient__clinic_id=member.clinic_id)
+            Q(staff__clinic_id=member.clinic_id) | Q(patient__clinic_id=member.clinic_id),
+            is_superuser=False,
         )
 
     def has_add_permission(self, request, *args) -> bool:

@@ -24,6 +24,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self):
+        """A patient's sign-in never gains staff or operator rights (clinic.account_kinds)."""
+        super().clean()
+        from clinic.account_kinds import NOT_PATIENT_ONLY, is_patient_account
+
+        if (self.is_staff or self.is_superuser) and is_patient_account(self.pk):
+            raise ValidationError(NOT_PATIENT_ONLY, code="account_kind")
+
     def _get_session_auth_hash(self, secret=None):
         # Django checks this hash on every request; a new version voids every session.
         return salted_hmac(
@@ -117,6 +125,13 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self):
+        """A patient's sign-in never becomes a staff member's (clinic.account_kinds)."""
+        from clinic.account_kinds import check_staff_account
+
+        if self.user_id is not None:
+            check_staff_account(self.user)
 
     @property
     def is_clinic_admin(self) -> bool:

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import patients.urls
@@ -24,6 +25,7 @@ handler400 = "clinic.security_views.bad_request"
 
 
 @login_required
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Send each role where it belongs: staff to their workspace, patients to their plan."""
     if request.user.is_superuser or staff_member(request.user) is not None:

@@ -54,8 +54,9 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         "archived_at",
         "record_export",
     ]
-    readonly_fields = ["record_export"]
-    autocomplete_fields = ["user"]
+    # The sign-in is made by accepting an invitation, never picked here: a list of the
+    # clinic's sign-ins would offer staff accounts (clinic.account_kinds).
+    readonly_fields = ["user", "record_export"]
     inlines = [AssignmentInline, InvitationInline]
 
     @admin.display(description=_("record"))
@@ -124,6 +125,8 @@ class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
     autocomplete_fields = ["patient", "routine"]
     date_hierarchy = "starts_on"
     inlines = [PauseInline]
+    # Who assigned it is recorded by the service, not chosen from the clinic's sign-ins.
+    readonly_fields = ["created_by"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

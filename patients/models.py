@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic.account_kinds import check_patient_account
 from routines.models import Sides
 
 ALL_WEEKDAYS = 0b1111111  # Monday is bit 0, as in date.weekday()
@@ -46,6 +47,12 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self):
+        """The patient's sign-in is a patient-only account (clinic.account_kinds), so whoever may
+        edit the patient can never reach a staff member's or the operator's account."""
+        if self.user_id is not None:
+            check_patient_account(self.user, patient=self)
 
 
 class Invitation(models.Model):

@@ -11,8 +11,9 @@ from django.urls import reverse, reverse_lazy
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from clinic.accounts.access import staff_member
 from clinic.accounts.decorators import clinic_admin_required
 from clinic.accounts.forms import StaffInviteForm
 from clinic.accounts.services import staff_invite, staff_set_active
@@ -33,6 +34,7 @@ def _welcome_url(request: HttpRequest, member: StaffMember) -> str:
 
 
 @clinic_admin_required
+@require_safe
 def staff_list(request: HttpRequest) -> HttpResponse:
     members = (
         StaffMember.objects.filter(clinic=request.staff.clinic)
@@ -94,3 +96,11 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     template_name = "team/welcome.html"
     success_url = reverse_lazy("login")
     post_reset_login = False
+
+    def get_user(self, uidb64):
+        # A welcome link sets a staff member's password, never a patient's or the operator's
+        # (clinic.account_kinds): any other sign-in makes the link invalid.
+        user = super().get_user(uidb64)
+        if user is None or user.is_superuser or staff_member(user) is None:
+            return None
+        return user

@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
 from clinic.accounts.access import staff_member
 from clinic.models import AuditEvent, Clinic, User
@@ -93,6 +94,7 @@ def _filtered_events(request: HttpRequest) -> tuple[AuditFilterForm, QuerySet | 
 
 
 @login_required
+@require_safe
 def audit_trail(request: HttpRequest) -> HttpResponse:
     form, events = _filtered_events(request)
     if events is None:
@@ -110,6 +112,7 @@ class _Echo:
 
 
 @login_required
+@require_safe
 def audit_trail_csv(request: HttpRequest) -> HttpResponse:
     form, events = _filtered_events(request)
     if events is None:

@@ -9,12 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from patients.models import (
-    ALL_WEEKDAYS,
-    Assignment,
-    AssignmentPause,
-    Patient,
-)
+from patients.models import ALL_WEEKDAYS, Assignment, AssignmentPause, Patient
 from routines.builder.services import routine_copy
 from routines.models import Routine
 

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from clinic.accounts.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
@@ -41,6 +42,7 @@ def _get_patient_for_clinic_admin(request: HttpRequest, patient_id: int) -> Pati
 
 @login_required
 @audits_patient("export")
+@require_safe
 def my_data_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """A patient downloads everything Limber holds about them."""
     patient = patient_of_user(request.user)
@@ -52,6 +54,7 @@ def my_data_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @login_required
 @audits_patient("export")
+@require_safe
 def patient_record_export(request: HttpRequest, patient_id: int, fmt: str) -> HttpResponse:
     """A clinic admin exports one patient's whole record."""
     patient = _get_patient_for_clinic_admin(request, patient_id)

@@ -21,9 +21,7 @@ from clinic.audit.api import AuditedPatientDataMixin
 from clinic.audit.trail import audit_patient
 from clinic.models import StaffMember
 from patients.access import patients_for_staff
-from patients.models import (
-    Patient,
-)
+from patients.models import Patient
 from patients.review.adherence import clinic_overview, patient_adherence
 
 ID = r"[0-9]+"

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_patient, audits_patient
@@ -114,6 +114,7 @@ def _dashboard_query(query: QueryDict) -> QueryDict:
 
 @staff_required
 @audits_patient("list")
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
@@ -210,6 +211,7 @@ def _percent(value: int | None):
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
@@ -354,6 +356,7 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
 
 @staff_required
 @audits_patient()
+@require_safe
 def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     today = patient.clinic.today()
@@ -414,6 +417,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def progress_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = _get_patient_for_staff(request, patient_id)
     sessions = (

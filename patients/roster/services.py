@@ -12,12 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.account_kinds import patient_account_problem
 from clinic.accounts.signin import user_sign_out_everywhere
 from clinic.models import Clinic, StaffMember
-from patients.models import (
-    Invitation,
-    Patient,
-)
+from patients.models import Invitation, Patient
 from patients.roster.selectors import token_hash
 
 INVITATION_DAYS = 7
@@ -96,7 +94,10 @@ def patient_access_revoke(*, patient: Patient) -> Patient:
     """
     _revoke_open_invitations(patient)
     if patient.user_id is not None:
-        get_user_model().objects.filter(id=patient.user_id).update(is_active=False)
+        # Only a patient-only account: never a staff or operator sign-in linked by mistake.
+        get_user_model().objects.filter(
+            id=patient.user_id, is_staff=False, is_superuser=False, staff__isnull=True
+        ).update(is_active=False)
     return patient
 
 
@@ -174,7 +175,11 @@ def invitation_accept(
     if problem:
         raise ValidationError(problem)
     patient = invitation.patient
-    user = patient.user or get_user_model()(first_name=patient.first_name)
+    user = patient.user
+    if user is None or patient_account_problem(user, patient=patient):
+        # Only ever the patient's own patient-only account: a sign-in linked before that
+        # rule held (a staff member's, say) is left alone and the patient gets a new one.
+        user = get_user_model()(first_name=patient.first_name)
     user.last_name = patient.last_name
     user.email = patient.email
     user.username = username or f"patient-{patient.id}-{secrets.token_hex(4)}"
@@ -187,6 +192,7 @@ def invitation_accept(
     user.save()
     if patient.user_id != user.id:
         patient.user = user
+        patient.full_clean()
         patient.save(update_fields=["user"])
     invitation.used_at = timezone.now()
     invitation.save(update_fields=["used_at"])
@@ -198,5 +204,9 @@ def patient_sign_out_everywhere(*, patient: Patient) -> None:
 
     The caller records it in the audit trail (it has the request): see clinic.audit.trail.
     """
-    if patient.user_id is not None:
+    # Only a patient-only account: a staff sign-in linked by mistake is not the patient's.
+    if (
+        patient.user_id is not None
+        and patient_account_problem(patient.user, patient=patient) is None
+    ):
         user_sign_out_everywhere(user=patient.user)

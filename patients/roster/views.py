@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_action, audit_patient, audits_patient
@@ -46,6 +46,7 @@ def _back_to_patient(patient_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient("list")
+@require_safe
 def patient_list(request: HttpRequest) -> HttpResponse:
     audit_patient(request, None)
     staff = clinic_staff(clinic=request.staff.clinic)
@@ -80,6 +81,7 @@ def patient_create(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @audits_patient()
+@require_safe
 def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     patient = patient_for_staff_page(patient_id, clinic=request.staff.clinic)
     if patient is None:

@@ -10,12 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from patients.models import (
-    PAIN_MAX,
-    Assignment,
-    Completion,
-    Session,
-)
+from patients.models import PAIN_MAX, Assignment, Completion, Session
 from patients.plans.schedule import assignment_state
 from routines.models import RoutineStep
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
@@ -75,6 +75,7 @@ def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
 
 @login_required
 @audits_patient()
+@require_safe
 def today(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = patient_today(patient=patient)
@@ -87,6 +88,7 @@ def today(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @audits_patient()
+@require_safe
 def plan(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = list(patient_plan(patient=patient))
@@ -99,6 +101,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @audits_patient()
+@require_safe
 def history(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     page = Paginator(patient_session_history(patient=patient), HISTORY_PAGE_SIZE).get_page(
@@ -185,6 +188,7 @@ def _render_summary(request: HttpRequest, session: Session) -> HttpResponse:
 
 @login_required
 @audits_patient()
+@require_safe
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
     """The player while a session runs; what was done, the streak and the week once finished."""
     session = _get_session_for_patient(request, session_id)
@@ -239,6 +243,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_required
 @audits_patient()
+@require_safe
 def session_review(request: HttpRequest, session_id: int) -> HttpResponse:
     """Staff of the patient's clinic read a session as it was recorded; nobody else can."""
     session = _get_session_for_staff(request, session_id)

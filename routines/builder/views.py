@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_patient, audits_patient
@@ -16,9 +16,6 @@ from routines.builder.forms import AddStepForm, MoveForm, RoutineForm, StepForm
 from routines.builder.selectors import routine_for_builder, routines_for_clinic
 from routines.library.selectors import exercises_for_clinic
 from routines.models import Exercise, Routine, RoutineStep
-
-PAGE_SIZE = 50
-
 
 SEARCH_RESULTS = 20
 
@@ -56,6 +53,7 @@ def _get_step_for_staff(request: HttpRequest, routine: Routine, step_id: int) ->
 
 
 @staff_required
+@require_safe
 def routine_list(request: HttpRequest) -> HttpResponse:
     routines = routines_for_clinic(clinic=request.staff.clinic)
     return render(request, "routines/routine_list.html", {"routines": routines})
@@ -110,6 +108,7 @@ def _steps_changed(request: HttpRequest, routine_id: int, anchor: str = "steps")
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_builder(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return _render_builder(request, routine)
@@ -117,6 +116,7 @@ def routine_builder(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient()
+@require_safe
 def step_search(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_editable_routine_for_staff(request, routine_id)
     if not request.htmx:
@@ -238,6 +238,7 @@ def routine_save_as_template(request: HttpRequest, routine_id: int) -> HttpRespo
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     return render(request, "routines/preview.html", {"routine": routine})
@@ -245,6 +246,7 @@ def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient()
+@require_safe
 def routine_handout(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_routine_for_staff(request, routine_id)
     sign_in_url = request.build_absolute_uri(reverse("login"))

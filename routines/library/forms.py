@@ -7,13 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
 from routines.library.selectors import BUILTIN, OWN
-from routines.models import (
-    HOLD_SECONDS_MAX,
-    REPETITIONS_MAX,
-    SETS_MAX,
-    BodyRegion,
-    Exercise,
-)
+from routines.models import HOLD_SECONDS_MAX, REPETITIONS_MAX, SETS_MAX, BodyRegion, Exercise
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from clinic.accounts.decorators import staff_required
 from routines.library import services
@@ -27,6 +28,7 @@ def _get_own_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exerc
 
 
 @staff_required
+@require_safe
 def exercise_list(request: HttpRequest) -> HttpResponse:
     form = ExerciseFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -42,6 +44,7 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def exercise_detail(request: HttpRequest, exercise_id: int) -> HttpResponse:
     exercise = _get_exercise_for_staff(request, exercise_id)
     return render(request, "routines/exercise_detail.html", {"exercise": exercise})

@@ -383,6 +383,78 @@ def test_patient_data_change_writes_one_audit_row(name, world, roles):
         assert text not in _row_text(event)
 
 
+# Pages that take POST besides the writes above: their forms (a refused form answers 400)
+# and the sign-in pages. Every other page is GET-only and answers 405 to other methods.
+TAKES_POST = set(WRITES) | {
+    "login",
+    "logout",
+    "account:invite_accept",
+    "staff:patient_create",
+    "staff:patient_update",
+    "staff:assign_patient",
+    "staff:assign_routine",
+    "staff:assignment_schedule",
+    "routines:exercise_create",
+    "routines:exercise_update",
+    "routines:routine_create",
+    "team:staff_create",
+    "team:staff_deactivate",
+    "team:staff_reactivate",
+    "team:welcome",
+}
+PAGES = [
+    route
+    for route in all_routes()
+    if route.view_name and not route.view_name.startswith(("admin:", "api:", "api-"))
+]
+GET_ONLY_PAGES = [route for route in PAGES if route.view_name not in TAKES_POST]
+
+
+def test_get_only_pages_include_the_patients_and_staffs_reading_pages():
+    names = {route.view_name for route in GET_ONLY_PAGES}
+    assert {
+        "home",
+        "patients:today",
+        "patients:plan",
+        "patients:history",
+        "patients:session",
+        "patients:session_review",
+        "staff:patient_list",
+        "staff:patient_detail",
+        "dashboard:home",
+        "dashboard:progress",
+        "routines:builder",
+        "team:staff_list",
+        "audit_trail",
+        "my_data_export",
+    } <= names
+    assert {route.view_name for route in PAGES} - names == TAKES_POST & {
+        route.view_name for route in PAGES
+    }
+
+
+@pytest.mark.parametrize("route", GET_ONLY_PAGES, ids=lambda route: route.label)
+def test_get_only_page_answers_405_to_other_methods_and_records_nothing(route, world, roles):
+    """POST to /today/ used to answer 200 and be recorded as a "change" of the patient."""
+    prefer = {**world["prefer"], **world["prefer_for"].get(route.view_name, {})}
+    opened = []
+    for role, user in roles.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in filled_urls(route, prefer):
+            got = client.get(url).status_code
+            before = set(AuditEvent.objects.values_list("pk", flat=True))
+            for method in ("post", "put", "patch", "delete"):
+                status = getattr(client, method)(url).status_code
+                assert status < 500, (role, url, method, status)
+                if got < 400 and user is not None:
+                    opened.append((role, url))
+                    assert status == 405, (role, url, method, status)
+            assert not AuditEvent.objects.exclude(pk__in=before).exists(), (role, url)
+    assert opened, f"no role could open {route.label}"
+
+
 def test_new_patient_is_recorded_as_created_with_its_id(client, therapist):
     client.force_login(therapist.user)
     response = client.post(
