@@ -108,6 +108,11 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # With the pool, Django 5.2 turns this into psycopg_pool's
+    # `check=ConnectionPool.check_connection` (passing `check` in the pool dict is refused):
+    # one round trip per checkout makes a database restart or terminated backends invisible,
+    # as a dead connection is replaced before a request gets it instead of becoming a 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if envbool("DATABASE_POOL", "1"):
         # Kept beside any options the URL carries (e.g. ?options=-c synchronous_commit=off).
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {

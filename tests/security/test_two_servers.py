@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 
 from clinic.models import AuditEvent
@@ -60,9 +59,10 @@ def _database_url() -> str:
 
 
 class AppServer:
-    """One gunicorn with production settings, on its own port."""
+    """One gunicorn with production settings, on its own port; `overrides` are extra
+    environment variables (settings) for it."""
 
-    def __init__(self):
+    def __init__(self, **overrides: str):
         self.port = _free_port()
         env = {
             key: value
@@ -78,6 +78,7 @@ class AppServer:
             STATIC_MANIFEST="0",
             AXES_FAILURE_LIMIT="3",
         )
+        env.update(overrides)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -233,15 +234,6 @@ def servers():
     yield first, second
     first.stop()
     second.stop()
-
-
-@pytest.fixture
-def signed_up_patient(patient, assignment):
-    """A patient whose password hash the production settings know (Argon2)."""
-    hasher = Argon2PasswordHasher()
-    patient.user.password = hasher.encode(factories.PASSWORD, hasher.salt())
-    patient.user.save(update_fields=["password"])
-    return patient
 
 
 def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
