@@ -121,6 +121,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "timeout": 10,
         }
 
+# Production runs the app as a role that owns no table (DATABASE_URL) and migrations as the
+# owner: `make migrate` sets MIGRATE_DATABASE_URL, which adds this "owner" connection for
+# `migrate --database owner` and `grant_app_role` (docs/deploy.md). App servers never get it:
+# the owner can switch off the audit trail's triggers.
+if os.environ.get("MIGRATE_DATABASE_URL"):
+    DATABASES["owner"] = {
+        **dj_database_url.parse(os.environ["MIGRATE_DATABASE_URL"]),
+        "TEST": {"MIRROR": "default"},
+    }
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
 
