@@ -101,9 +101,14 @@ TEMPLATES = [
 
 # The embedded default is a SQLite file beside the code; production and CI point
 # DATABASE_URL at PostgreSQL, which then goes through psycopg 3's connection pool.
+# Production runs the app as a role that owns no table (DATABASE_URL) and migrations as the
+# owner: the release job (`make migrate`) also sets MIGRATE_DATABASE_URL, and a process that
+# has it runs as the owner, so data migrations and `grant_app_role` do too (docs/deploy.md).
+# App servers never get it: the owner can switch off the audit trail's triggers.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'limber.sqlite3'}")
+        os.environ.get("MIGRATE_DATABASE_URL")
+        or os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'limber.sqlite3'}")
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -120,16 +125,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": envint("DATABASE_POOL_MAX", 10),
             "timeout": 10,
         }
-
-# Production runs the app as a role that owns no table (DATABASE_URL) and migrations as the
-# owner: `make migrate` sets MIGRATE_DATABASE_URL, which adds this "owner" connection for
-# `migrate --database owner` and `grant_app_role` (docs/deploy.md). App servers never get it:
-# the owner can switch off the audit trail's triggers.
-if os.environ.get("MIGRATE_DATABASE_URL"):
-    DATABASES["owner"] = {
-        **dj_database_url.parse(os.environ["MIGRATE_DATABASE_URL"]),
-        "TEST": {"MIRROR": "default"},
-    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"

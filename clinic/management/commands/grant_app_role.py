@@ -10,7 +10,9 @@ this command grants, run as the owner (docs/deploy.md):
 - default privileges give it the same on tables and sequences later migrations create.
 """
 
-from django.conf import settings
+import os
+
+import dj_database_url
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections, transaction
 from psycopg import sql
@@ -59,6 +61,13 @@ def grant_statements(*, role: str, owner: str, database: str, schema: str) -> li
     return composed
 
 
+def _app_role_from_environment() -> str | None:
+    """DATABASE_URL's user: with MIGRATE_DATABASE_URL set this process runs as the owner,
+    and DATABASE_URL still names the role the app servers use."""
+    url = os.environ.get("DATABASE_URL")
+    return dj_database_url.parse(url).get("USER") or None if url else None
+
+
 class Command(BaseCommand):
     help = (
         "Grant the app's database role (default: DATABASE_URL's user) what it needs, run as "
@@ -72,8 +81,8 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--database",
-            default="owner" if "owner" in settings.DATABASES else "default",
-            help="the connection to run as, the tables' owner (default: MIGRATE_DATABASE_URL's)",
+            default="default",
+            help="the connection to run as, the tables' owner (MIGRATE_DATABASE_URL's when set)",
         )
         parser.add_argument(
             "--create",
@@ -91,7 +100,7 @@ class Command(BaseCommand):
         connection = connections[database]
         if connection.vendor != "postgresql":
             raise CommandError("Database roles are for PostgreSQL; SQLite has none.")
-        role = role or settings.DATABASES["default"].get("USER")
+        role = role or _app_role_from_environment()
         if not role:
             raise CommandError("Name the app's role with --role (DATABASE_URL has no user).")
         with connection.cursor() as cursor:
