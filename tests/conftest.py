@@ -1,5 +1,7 @@
 """Role-named fixtures: the clinic, its staff and patients, and another clinic's."""
 
+import uuid
+
 import pytest
 
 from clinic.models import StaffMember
@@ -33,15 +35,50 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _is_redis(cache) -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(cache, RedisCache)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_of_our_own():
+    """With REDIS_URL (as in CI) every test process, and every app server a test starts,
+    shares one Redis: this process keeps its keys under a prefix of its own, and clearing
+    its cache deletes only those (Redis' clear() would empty everyone's)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    prefix = f"limber-test-{uuid.uuid4().hex}"
+    with override_settings(CACHES={"default": {**default, "KEY_PREFIX": prefix}}):
+        yield
+        clear_cache(cache)
+
+
+def clear_cache(cache) -> None:
+    if _is_redis(cache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(cache_of_our_own):
     """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
-    test's cached staff home summaries must not meet another's."""
+    test's cached staff home summaries (or throttle counts) must not meet another's."""
     from django.core.cache import cache
 
     from patients import adherence
 
-    cache.clear()
+    clear_cache(cache)
     adherence.forget_summaries()
 
 
