@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from .proxies import is_trusted_proxy
 from .signin import IS_STAFF, LAST_SEEN_AT, SIGNED_IN_AT, is_staff_user
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -21,20 +22,41 @@ _TOUCH_EVERY_SECONDS = 60
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front, the
-    address the outermost trusted proxy saw (X-Forwarded-For entries before it are the
-    client's own claims and are ignored)."""
+    """The client's address: REMOTE_ADDR, or when that is a trusted proxy (TRUSTED_PROXY_IPS),
+    the first X-Forwarded-For entry from the right that is not one: entries left of it are
+    the client's own claims and are ignored."""
     candidate = request.META.get("REMOTE_ADDR", "")
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
+    trusted = settings.TRUSTED_PROXY_IPS
+    if trusted and is_trusted_proxy(candidate, trusted):
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-        forwarded = [item.strip() for item in forwarded if item.strip()]
-        if len(forwarded) >= count:
-            candidate = forwarded[-count]
+        for entry in reversed([item.strip() for item in forwarded if item.strip()]):
+            candidate = entry
+            if not is_trusted_proxy(entry, trusted):
+                break
     try:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return None
+
+
+class TrustedProxyMiddleware:
+    """Drops X-Forwarded-* headers that did not come from a trusted proxy (TRUSTED_PROXY_IPS).
+
+    gunicorn already ignores them from anyone else; without this Django would still read a
+    client's own X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) when it reached a server
+    directly. First in MIDDLEWARE, so nothing sees them before.
+    """
+
+    FORWARDED = ("HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_HOST")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR"), settings.TRUSTED_PROXY_IPS):
+            for header in self.FORWARDED:
+                request.META.pop(header, None)
+        return self.get_response(request)
 
 
 class RequestIdMiddleware:

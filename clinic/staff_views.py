@@ -18,6 +18,7 @@ from .decorators import clinic_admin_required
 from .forms import StaffInviteForm
 from .models import StaffMember
 from .services import staff_invite, staff_set_active
+from .throttle import WELCOME, throttle_failure, throttle_retry_after, too_many_guesses
 
 
 def _get_member_for_admin(request: HttpRequest, member_id: int) -> StaffMember:
@@ -97,6 +98,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("login")
     post_reset_login = False
 
+<<<<<<< HEAD
     def get_user(self, uidb64):
         # A welcome link sets a staff member's password, never a patient's or the operator's
         # (clinic.accounts): any other sign-in makes the link invalid.
@@ -104,3 +106,14 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
         if user is None or user.is_superuser or staff_member(user) is None:
             return None
         return user
+=======
+    def dispatch(self, request, *args, **kwargs):
+        """A link that is not valid counts as a guess; too many from one address: 429."""
+        retry_after = throttle_retry_after(scope=WELCOME, request=request)
+        if retry_after is not None:
+            return too_many_guesses(request, retry_after)
+        response = super().dispatch(request, *args, **kwargs)
+        if not self.validlink:
+            throttle_failure(scope=WELCOME, request=request)
+        return response
+>>>>>>> sec-infra

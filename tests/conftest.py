@@ -1,10 +1,32 @@
 """Role-named fixtures: the clinic, its staff and patients, and another clinic's."""
 
+import uuid
+
 import pytest
 
 from clinic.models import StaffMember
 
 from . import factories
+
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_may_empty_the_audit_trail():
+    """Transactional tests on PostgreSQL end with Django's flush, a TRUNCATE of every table,
+    which the audit trail refuses (clinic migration 0004). Between tests the suite acts as
+    the table's owner doing maintenance: it disables that trigger, by name, for the flush."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    execute_sql_flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush_with_the_trail(self, sql_list):
+        if any("clinic_auditevent" in sql for sql in sql_list):
+            trigger = "ALTER TABLE clinic_auditevent {} TRIGGER clinic_auditevent_no_truncate;"
+            sql_list = [trigger.format("DISABLE"), *sql_list, trigger.format("ENABLE")]
+        return execute_sql_flush(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush_with_the_trail
+    yield
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
 @pytest.fixture(autouse=True)
@@ -13,15 +35,50 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _is_redis(cache) -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(cache, RedisCache)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_of_our_own():
+    """With REDIS_URL (as in CI) every test process, and every app server a test starts,
+    shares one Redis: this process keeps its keys under a prefix of its own, and clearing
+    its cache deletes only those (Redis' clear() would empty everyone's)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    prefix = f"limber-test-{uuid.uuid4().hex}"
+    with override_settings(CACHES={"default": {**default, "KEY_PREFIX": prefix}}):
+        yield
+        clear_cache(cache)
+
+
+def clear_cache(cache) -> None:
+    if _is_redis(cache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(cache_of_our_own):
     """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
-    test's cached staff home summaries must not meet another's."""
+    test's cached staff home summaries (or throttle counts) must not meet another's."""
     from django.core.cache import cache
 
     from patients import adherence
 
-    cache.clear()
+    clear_cache(cache)
     adherence.forget_summaries()
 
 

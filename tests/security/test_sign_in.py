@@ -221,7 +221,7 @@ def test_admin_action_signs_a_patient_out_everywhere_and_records_it(
 
 
 def test_behind_a_proxy_the_lockout_counts_the_clients_address(settings, lockout, patient):
-    settings.TRUSTED_PROXY_COUNT = 1
+    settings.TRUSTED_PROXY_IPS = ["10.0.0.10"]
     proxy = {"REMOTE_ADDR": "10.0.0.10"}
     attacker = Client(HTTP_X_FORWARDED_FOR="spoofed, 203.0.113.7", **proxy)
     for _ in range(3):
