@@ -21,7 +21,7 @@ class ClinicAdmin(ClinicScopedAdmin):
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "timezone"]}),
+        (None, {"fields": ["name", "timezone", "require_two_factor_for_staff"]}),
         (
             _("Needs attention"),
             {

@@ -60,6 +60,15 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("A reported pain at or above this level (0–10) needs attention."),
     )
+    # Clinic admins always sign in with a second step; this extends it to physiotherapists.
+    require_two_factor_for_staff = models.BooleanField(
+        _("two-step sign-in for every physiotherapist"),
+        default=False,
+        help_text=_(
+            "Clinic admins always confirm their sign-in with a code from an authenticator "
+            "app. Tick this to ask the same of every physiotherapist of the clinic."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -154,6 +163,9 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("Deleted")
         EXPORT = "export", _("Exported")
         SIGN_OUT = "sign_out", _("Signed out everywhere")
+        RESET_ASKED = "reset_ask", _("Asked for a password reset link")
+        RESET_DONE = "reset_done", _("Chose a new password from a reset link")
+        TWO_FACTOR_ON = "2fa_on", _("Set up two-step sign-in")
 
     at = models.DateTimeField(_("when"), default=timezone.now)
     user = models.ForeignKey(
@@ -204,7 +216,18 @@ class AuditEvent(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    action__in=["view", "list", "create", "change", "delete", "export", "sign_out"]
+                    action__in=[
+                        "view",
+                        "list",
+                        "create",
+                        "change",
+                        "delete",
+                        "export",
+                        "sign_out",
+                        "reset_ask",
+                        "reset_done",
+                        "2fa_on",
+                    ]
                 ),
                 name="auditevent_action_valid",
             ),
