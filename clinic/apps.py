@@ -17,3 +17,15 @@ class LimberAdminConfig(admin_apps.AdminConfig):
 
     default = False  # clinic's own config stays the app's default
     default_site = "clinic.admin_site.LimberAdminSite"
+
+    def ready(self) -> None:
+        super().ready()  # autodiscovers every app's admin module
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        # django-otp's own device admins are not scoped to a clinic and show secrets and
+        # QR codes; devices are reset through the staff member's admin action instead.
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)

@@ -25,6 +25,27 @@ def empty_cache():
     adherence.forget_summaries()
 
 
+@pytest.fixture(autouse=True)
+def force_login_verifies_staff(monkeypatch):
+    """The test client's force_login() also gives staff the second sign-in step.
+
+    Staff pages require a verified authenticator for clinic admins, the operator and the
+    admin site (clinic/twofactor/); tests that sign in with force_login() are about
+    something else, so the session is marked verified by a real recovery-code device, as
+    django_otp.login() does. The second step itself is tested through the real forms
+    (tests/security/test_two_factor.py), which do not use force_login().
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        factories.verify_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def clinic():
     return factories.make_clinic("Riverside Physio")
@@ -142,9 +163,16 @@ def sign_in():
     """Sign `user` in through the login form of `page`."""
 
     def sign_in(page, user, password=factories.PASSWORD):
+        """Staff who must give a second step get an authenticator and type its code."""
+        from clinic.twofactor.state import two_factor_required
+
+        device = factories.totp_device(user) if two_factor_required(user) else None
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            page.get_by_label("Code", exact=True).fill(factories.totp_code(device))
+            page.get_by_role("button", name="Confirm").click()
 
     return sign_in
