@@ -59,14 +59,16 @@ def test_two_factor_enrolment_shows_qr_and_secret_then_ten_recovery_codes(client
 
     secret = base64.b32encode(device.bin_key).decode()
     assert " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) in html
-    assert 'autocomplete="one-time-code"' in html and 'inputmode="numeric"' in html
+    assert 'autocomplete="one-time-code"' in html
+    assert 'inputmode="numeric"' in html
     # The same secret on reload: the phone may have scanned it already.
     client.get(ENROL)
     assert TOTPDevice.objects.filter(user=clinic_admin.user).count() == 1
     done = code_step(client, factories.totp_code(device), url=ENROL)
     assert done.status_code == 200
     codes = done.context["codes"]
-    assert len(codes) == 10 and len(set(codes)) == 10
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
     assert client.get(reverse("team:staff_list")).status_code == 200
     assert client.get("/admin/").status_code == 200
 
@@ -86,7 +88,8 @@ def test_two_factor_staff_with_device_gives_a_code_after_the_password(
     device = factories.totp_device(clinic_admin.user)
     password_step(client, clinic_admin.user)
     response = client.get(reverse("dashboard:home"))
-    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
     assert code_step(client, "123456").status_code == 400
     assert client.get(reverse("dashboard:home")).status_code == 302
     assert code_step(client, factories.totp_code(device)).status_code == 302
@@ -144,7 +147,8 @@ def test_two_factor_is_required_for_the_admin_even_for_a_physiotherapist(client,
     password_step(client, therapist.user)
     assert client.get(reverse("dashboard:home")).status_code == 200
     response = client.get("/admin/")
-    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
 
 
 def test_two_factor_admin_sign_in_leads_to_the_second_step(client, superuser):
@@ -170,7 +174,8 @@ def test_two_factor_not_asked_of_physiotherapists_unless_the_clinic_asks(client,
     therapist.clinic.require_two_factor_for_staff = True
     therapist.clinic.save()
     response = client.get(reverse("dashboard:home"))
-    assert response.status_code == 302 and response["Location"].startswith(VERIFY)
+    assert response.status_code == 302
+    assert response["Location"].startswith(VERIFY)
 
 
 def test_two_factor_physiotherapist_with_a_device_is_asked_for_it(client, therapist):
@@ -193,7 +198,8 @@ def test_two_factor_never_asked_of_or_offered_to_patients(client, patient):
 def test_two_factor_pages_need_a_sign_in(client):
     for url in (VERIFY, ENROL):
         response = client.get(url)
-        assert response.status_code == 302 and response["Location"].startswith("/login/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/login/")
 
 
 def test_two_factor_clinic_setting_is_for_the_clinics_admin(
