@@ -8,7 +8,9 @@
   before an account was deactivated stops working (the confirm view below).
 - Requests are limited per address asked for and per client address (429 with
   Retry-After), counted in the shared cache.
-- Each request and each reset writes an audit row without the address itself.
+- Each request writes an audit row ("create" on the page password_reset: a link was
+  made, or None for the user when no account matched) and each reset another ("change"
+  on password_reset_confirm), without the address itself.
 """
 
 from django import forms
@@ -106,9 +108,7 @@ class PasswordResetView(auth_views.PasswordResetView):
             return _rate_limited(self.request)
         users = list(form.get_users(email))
         for user in users or [None]:
-            audit_record(
-                self.request, patient=None, action=AuditEvent.Action.RESET_ASKED, user=user
-            )
+            audit_record(self.request, patient=None, action=AuditEvent.Action.CREATE, user=user)
         return super().form_valid(form)
 
 
@@ -123,7 +123,5 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form) -> HttpResponse:
         response = super().form_valid(form)
-        audit_record(
-            self.request, patient=None, action=AuditEvent.Action.RESET_DONE, user=form.user
-        )
+        audit_record(self.request, patient=None, action=AuditEvent.Action.CHANGE, user=form.user)
         return response

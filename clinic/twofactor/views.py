@@ -101,7 +101,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         codes = totp_device_confirm(device=device, code=form.cleaned_data["code"])
         if codes is not None:
             _verified(request, device)
-            audit_record(request, patient=None, action=AuditEvent.Action.TWO_FACTOR_ON)
+            audit_record(request, patient=None, action=AuditEvent.Action.CREATE)
             return render(
                 request, "two_factor/recovery_codes.html", {"codes": codes, "next": next_url}
             )

@@ -144,11 +144,13 @@ def test_password_reset_is_audited_without_the_address(client, patient):
     ask(client, "alice@example.com")
     ask(client, "nobody@example.com")
     choose_password(client, link_path(mail.outbox[0]))
-    rows = list(AuditEvent.objects.order_by("id").values_list("action", "user_id"))
+    rows = list(
+        AuditEvent.objects.order_by("id").values_list("action", "path_name", "user_id", "patient")
+    )
     assert rows == [
-        ("reset_ask", patient.user_id),
-        ("reset_ask", None),
-        ("reset_done", patient.user_id),
+        ("create", "password_reset", patient.user_id, None),
+        ("create", "password_reset", None, None),
+        ("change", "password_reset_confirm", patient.user_id, None),
     ]
 
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clinic.models import StaffMember
+from clinic.models import AuditEvent, StaffMember
 
 from .. import factories
 
@@ -67,6 +67,9 @@ def test_two_factor_enrolment_shows_qr_and_secret_then_ten_recovery_codes(client
     done = code_step(client, factories.totp_code(device), url=ENROL)
     assert done.status_code == 200
     codes = done.context["codes"]
+    assert AuditEvent.objects.filter(
+        user=clinic_admin.user, action="create", path_name="two_factor:enrol", patient=None
+    ).exists()
     assert len(codes) == 10
     assert len(set(codes)) == 10
     assert client.get(reverse("team:staff_list")).status_code == 200
