@@ -162,11 +162,14 @@ def page(browser, live_server):
 def sign_in():
     """Sign `user` in through the login form of `page`."""
 
-    def sign_in(page, user, password=factories.PASSWORD):
-        """Staff who must give a second step get an authenticator and type its code."""
+    def sign_in(page, user, password=factories.PASSWORD, second_step=None):
+        """Staff who must give a second step (or who will visit the admin: second_step=True)
+        get an authenticator and type the code it shows."""
         from clinic.twofactor.state import two_factor_required
 
-        device = factories.totp_device(user) if two_factor_required(user) else None
+        if second_step is None:
+            second_step = two_factor_required(user)
+        device = factories.totp_device(user) if second_step else None
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)

@@ -72,8 +72,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         form.add_error(
             "code",
             _(
-                "That code is not right. Check that the time on your phone is right and try "
-                "again, or use one of your recovery codes."
+                "That code is not right. Wait a few seconds (each wrong code slows the next "
+                "try), check that the time on your phone is right and try again, or use one of "
+                "your recovery codes."
             ),
         )
     if form.errors:
