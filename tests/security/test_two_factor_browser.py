@@ -86,6 +86,16 @@ def test_two_factor_enrolment_and_sign_in_with_a_code(page, clinic_admin):
     page.wait_for_url("**/staff/")
     page.goto("/admin/")
     page.get_by_role("heading", name="Site administration").wait_for()
+    # The clinic admin asks every physiotherapist for a code, on the Staff page.
+    page.goto("/staff/team/")
+    page.get_by_label(
+        "Ask every physiotherapist for a code from an authenticator app at sign-in"
+    ).check()
+    page.get_by_role("button", name="Save").click()
+    page.get_by_text("Physiotherapists now confirm each sign-in with a code.").wait_for()
+    check(page, "team", problems)
+    clinic_admin.clinic.refresh_from_db()
+    assert clinic_admin.clinic.require_two_factor_for_staff
     assert problems == {}
 
 
