@@ -45,7 +45,8 @@ INSTALLED_APPS = [
     "clinic",
     "routines",
     "patients",
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second sign-in step (clinic/admin_site.py).
+    "clinic.apps.LimberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -59,6 +60,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "clinic.apitokens",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
 ]
 
@@ -75,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.middleware.SessionPolicyMiddleware",
+    # After the session policy: a half-signed-in staff member reaches only the second step.
+    "clinic.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After every middleware that adds a security header, so its 413 carries them all; still
     # before any view (or CSRF's process_view) reads the body.
@@ -190,6 +196,18 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
 STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = envint("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 PATIENT_REMEMBER_SECONDS = envint("PATIENT_REMEMBER_SECONDS", 30 * 24 * 60 * 60)
+
+# Two-factor sign-in for staff (clinic/twofactor/): required for clinic admins, the Django
+# admin and, when their clinic asks, every physiotherapist. Failed codes count towards the
+# same lockout as failed passwords (AXES_FAILURE_LIMIT).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Limber")
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Self-service password reset (clinic/password_reset.py): a link valid one hour, used once.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60)
+# Reset requests allowed per hour, per address asked for and per client address.
+PASSWORD_RESET_PER_EMAIL = envint("PASSWORD_RESET_PER_EMAIL", 3)
+PASSWORD_RESET_PER_IP = envint("PASSWORD_RESET_PER_IP", 10)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

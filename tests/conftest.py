@@ -82,6 +82,27 @@ def empty_cache(cache_of_our_own):
     adherence.forget_summaries()
 
 
+@pytest.fixture(autouse=True)
+def force_login_verifies_staff(monkeypatch):
+    """The test client's force_login() also gives staff the second sign-in step.
+
+    Staff pages require a verified authenticator for clinic admins, the operator and the
+    admin site (clinic/twofactor/); tests that sign in with force_login() are about
+    something else, so the session is marked verified by a real recovery-code device, as
+    django_otp.login() does. The second step itself is tested through the real forms
+    (tests/security/test_two_factor.py), which do not use force_login().
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        factories.verify_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture
 def clinic():
     return factories.make_clinic("Riverside Physio")
@@ -198,10 +219,20 @@ def page(browser, live_server):
 def sign_in():
     """Sign `user` in through the login form of `page`."""
 
-    def sign_in(page, user, password=factories.PASSWORD):
+    def sign_in(page, user, password=factories.PASSWORD, second_step=None):
+        """Staff who must give a second step (or who will visit the admin: second_step=True)
+        get an authenticator and type the code it shows."""
+        from clinic.twofactor.state import two_factor_required
+
+        if second_step is None:
+            second_step = two_factor_required(user)
+        device = factories.totp_device(user) if second_step else None
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            page.get_by_label("Code", exact=True).fill(factories.totp_code(device))
+            page.get_by_role("button", name="Confirm").click()
 
     return sign_in
