@@ -98,7 +98,6 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("login")
     post_reset_login = False
 
-<<<<<<< HEAD
     def get_user(self, uidb64):
         # A welcome link sets a staff member's password, never a patient's or the operator's
         # (clinic.accounts): any other sign-in makes the link invalid.
@@ -106,7 +105,7 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
         if user is None or user.is_superuser or staff_member(user) is None:
             return None
         return user
-=======
+
     def dispatch(self, request, *args, **kwargs):
         """A link that is not valid counts as a guess; too many from one address: 429."""
         retry_after = throttle_retry_after(scope=WELCOME, request=request)
@@ -116,4 +115,3 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
         if not self.validlink:
             throttle_failure(scope=WELCOME, request=request)
         return response
->>>>>>> sec-infra
