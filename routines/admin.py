@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
 from routines.builder.services import routine_copy
 from routines.models import Exercise, Routine, RoutineStep

@@ -13,7 +13,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 
 
 def _is_valid_key(field, value) -> bool:

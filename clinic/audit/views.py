@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.models import AuditEvent, Clinic, User
 from clinic.spreadsheets import spreadsheet_safe
 

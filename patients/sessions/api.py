@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.api import fields
 from clinic.api.errors import Conflict
 from clinic.audit.api import AuditedPatientDataMixin

@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
 from patients.access import patient_of_user
 from patients.models import PAIN_MAX, Assignment, Completion, Patient, Session
