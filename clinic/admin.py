@@ -123,7 +123,7 @@ class StaffMemberAdmin(ClinicScopedAdmin):
     @admin.action(description=_("Reset two-step sign-in (a lost phone)"))
     def reset_two_factor(self, request, queryset):
         """They set up their authenticator again at their next sign-in; signed out now."""
-        from .twofactor.services import two_factor_reset
+        from clinic.accounts.twofactor.services import two_factor_reset
 
         for member in queryset.select_related("user"):
             two_factor_reset(user=member.user)
