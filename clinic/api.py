@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as django_server_error
-from rest_framework import exceptions, pagination, parsers, permissions, status
+from rest_framework import exceptions, pagination, permissions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -27,17 +27,6 @@ from patients.selectors import patient_of_user
 
 from .access import staff_member
 from .audit import AuditedAPIMixin, audit_patient
-
-
-class JSONParser(parsers.JSONParser):
-    """DRF's JSON parser, and a body nested too deep for Python's parser (a RecursionError,
-    which DRF does not catch) is a 400 like any other malformed JSON, not a 500."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            raise exceptions.ParseError(_("The JSON is nested too deeply.")) from None
 
 
 class Conflict(exceptions.APIException):
