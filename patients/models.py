@@ -26,7 +26,10 @@ class Patient(models.Model):
         "clinic.User", models.SET_NULL, null=True, blank=True, related_name="patient"
     )
     first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
-    last_name = models.CharField(_("last name"), max_length=100, validators=[validate_name])
+    # Optional: some people have one name only (the first name is required).
+    last_name = models.CharField(
+        _("last name"), max_length=100, blank=True, validators=[validate_name]
+    )
     email = models.EmailField(_("email"), blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -116,6 +119,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="assignment_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS),
@@ -162,6 +166,7 @@ class AssignmentPause(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="pause_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["assignment"],

@@ -82,11 +82,13 @@ class Exercise(models.Model):
                 fields=["clinic", "name"],
                 condition=Q(clinic__isnull=False),
                 name="exercise_name_unique_in_clinic",
+                violation_error_message=_("Your library already has an exercise with this name."),
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(clinic__isnull=True),
                 name="exercise_builtin_name_unique",
+                violation_error_message=_("A built-in exercise already has this name."),
             ),
             _range("default_hold_seconds", 1, HOLD_SECONDS_MAX, "exercise_hold_in_range"),
             _range("default_repetitions", 1, REPETITIONS_MAX, "exercise_repetitions_in_range"),
