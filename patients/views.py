@@ -226,7 +226,11 @@ def _record_or_show_errors(request, session, form, service, form_name: str) -> H
                 return redirect("patients:session", session.id)
             _add_errors(form, error)
         except CompletionConflict as error:
-            # The same client id re-sent for another set or side: the API's 409, in words.
+            # The same client id re-sent for another set or side: the API's 409, in words
+            # (on the summary if the session has been finished since).
+            if already_finished:
+                messages.error(request, str(error))
+                return redirect("patients:session", session.id)
             form.add_error(None, str(error))
             status = 409
         else:
