@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
+from clinic.validators import validate_text
 
 from .models import (
     HOLD_SECONDS_MAX,
@@ -124,7 +125,9 @@ class StepForm(forms.Form):
     sets = _count(_("Sets"), 1, SETS_MAX)
     sides = forms.ChoiceField(label=_("Sides"), choices=Sides.choices)
     rest_seconds = _count(_("Rest (s)"), 0, REST_SECONDS_MAX)
-    note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, max_length=500, validators=[validate_text]
+    )
 
     @classmethod
     def for_step(cls, step, data=None) -> "StepForm":
