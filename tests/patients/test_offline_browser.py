@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from clinic.models import AuditEvent
 from patients.models import Completion
-from patients.services import session_start
+from patients.sessions.services import session_start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

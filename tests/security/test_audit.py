@@ -9,17 +9,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.audit import audit_record, is_audited_view
+from clinic.audit.coverage import is_audited_view
+from clinic.audit.trail import audit_record
 from clinic.models import AuditEvent, AuditTrailIsAppendOnly
-from patients.services import session_start
+from patients.sessions.services import session_start
 from tests import factories
-
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 
 # URLs that show no patient's data. Anything else must record its access: decorate the
-# view with clinic.audit.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
+# view with clinic.audit.trail.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
 # if it truly shows no patient data, add its name here with the reason.
 NOT_PATIENT_DATA = {
     "login": "the sign-in form",
@@ -48,6 +48,13 @@ NOT_PATIENT_DATA = {
     "team:staff_deactivate": "a staff member's access",
     "team:staff_reactivate": "a staff member's access",
     "team:welcome": "a new staff member sets their password",
+    "team:two_factor_setting": "the clinic's sign-in policy",
+    "two_factor:verify": "the second sign-in step",
+    "two_factor:enrol": "sets up the staff member's own authenticator (audited as create)",
+    "password_reset": "asks for a reset link (audited without the address)",
+    "password_reset_done": "a fixed page",
+    "password_reset_confirm": "sets the user's own password (audited)",
+    "password_reset_complete": "a fixed page",
     "service_worker": "the offline app's script, the same for everyone",
     "manifest": "the installable app's name and icons",
     "favicon": "the icon",
@@ -95,7 +102,7 @@ def test_every_url_is_audited_or_declared_free_of_patient_data():
         if not is_audited_view(route.callback) and not _exempt(route)
     ]
     assert unclassified == [], (
-        "These URLs neither record patient-data access (clinic.audit.audits_patient, "
+        "These URLs neither record patient-data access (clinic.audit.trail.audits_patient, "
         "AuditedAPIMixin, AuditedAdminMixin) nor are listed in NOT_PATIENT_DATA: "
         f"{unclassified}"
     )
@@ -404,6 +411,11 @@ TAKES_POST = set(WRITES) | {
     "team:staff_deactivate",
     "team:staff_reactivate",
     "team:welcome",
+    "team:two_factor_setting",
+    "two_factor:verify",
+    "two_factor:enrol",
+    "password_reset",
+    "password_reset_confirm",
 }
 PAGES = [
     route
@@ -474,7 +486,7 @@ def test_new_patient_is_recorded_as_created_with_its_id(client, therapist):
 
 
 def test_accepting_an_invitation_is_recorded_for_the_new_sign_in(client, world, therapist):
-    from patients.staff_services import invitation_create
+    from patients.roster.services import invitation_create
 
     patient = factories.make_patient(therapist.clinic, account=False)
     _, token = invitation_create(patient=patient, created_by=therapist.user)
