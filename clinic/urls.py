@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import patients.urls
+from clinic import pwa
 from clinic.access import staff_member
 from clinic.accounts import password_reset
 from clinic.accounts.signin import SignInView
@@ -40,7 +41,11 @@ def home(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("", home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", pwa.clears_cache_on_sign_out(auth_views.LogoutView.as_view()), name="logout"),
+    # The installable app (clinic/pwa.py): at the root, where browsers look for them.
+    path("sw.js", pwa.service_worker, name="service_worker"),
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("favicon.ico", pwa.favicon, name="favicon"),
     path("two-factor/", include("clinic.accounts.twofactor.urls")),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -55,6 +55,9 @@ NOT_PATIENT_DATA = {
     "password_reset_done": "a fixed page",
     "password_reset_confirm": "sets the user's own password (audited)",
     "password_reset_complete": "a fixed page",
+    "service_worker": "the offline app's script, the same for everyone",
+    "manifest": "the installable app's name and icons",
+    "favicon": "the icon",
 }
 # Admin areas of models that hold no patient data.
 NOT_PATIENT_DATA_PREFIXES = (
