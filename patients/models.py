@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -129,10 +130,26 @@ class Assignment(models.Model):
                 condition=Q(sessions_per_day__gte=1, sessions_per_day__lte=SESSIONS_PER_DAY_MAX),
                 name="assignment_sessions_per_day_in_range",
             ),
+            # A plan is the patient's own copy: two plans never share a routine, so editing
+            # one patient's plan can never change another's (see clean() for the rest).
+            models.UniqueConstraint(fields=["routine"], name="assignment_routine_own_copy"),
         ]
 
     def __str__(self) -> str:
         return f"{self.patient}: {self.routine}"
+
+    def clean(self):
+        """The rest of the own-copy rule, which no single-table constraint can say: a plan
+        never points at a template (built-in or the clinic's) or another clinic's routine.
+        full_clean() runs it, so the admin, the API and the pages all meet it; together with
+        the unique routine it also rules out another patient's copy."""
+        if self.routine_id is None or self.patient_id is None:
+            return
+        routine = self.routine
+        if routine.is_template or routine.clinic_id != self.patient.clinic_id:
+            raise ValidationError(
+                {"routine": _("A plan is the patient's own copy, never a template.")}
+            )
 
     def runs_on_weekday(self, weekday: int) -> bool:
         return bool(self.weekdays & (1 << weekday))

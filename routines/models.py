@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -133,6 +134,14 @@ class Routine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """A patient's plan stays their own copy: it cannot be turned into a template that
+        others would be assigned (assigning copies a template, never shares it)."""
+        if self.is_template and self.pk is not None and self.assignments.exists():
+            raise ValidationError(
+                {"is_template": _("This routine is a patient's plan; duplicate it instead.")}
+            )
 
     @property
     def is_builtin(self) -> bool:

@@ -56,7 +56,14 @@ def _assign(request: HttpRequest, form: AssignForm, *, patient=None, routine=Non
     patient = patient or form.cleaned_data["patient"]
     audit_patient(request, patient)
     routine = routine or form.cleaned_data["routine"]
-    assignment_create(patient=patient, routine=routine, created_by=request.user, **form.schedule())
+    try:
+        assignment_create(
+            patient=patient, routine=routine, created_by=request.user, **form.schedule()
+        )
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return render(request, "staff/assign.html", context, status=400)
     audit_action(request, "create")
     messages.success(
         request,

@@ -24,9 +24,14 @@ INVITATION_DAYS = 7
 PATIENT_FIELDS = ("first_name", "last_name", "email", "physiotherapist")
 
 
-def _check_physiotherapist(clinic: Clinic, physiotherapist: StaffMember | None) -> None:
+def patient_check_physiotherapist(*, clinic: Clinic, physiotherapist: StaffMember | None) -> None:
+    """A patient's physiotherapist works in the patient's clinic (asked by every door)."""
     if physiotherapist is not None and physiotherapist.clinic_id != clinic.id:
         raise ValidationError({"physiotherapist": _("Choose someone from your clinic.")})
+
+
+def _check_physiotherapist(clinic: Clinic, physiotherapist: StaffMember | None) -> None:
+    patient_check_physiotherapist(clinic=clinic, physiotherapist=physiotherapist)
 
 
 @transaction.atomic
