@@ -90,7 +90,15 @@ class RoutineStepInline(ClinicScopedMixin, admin.TabularInline):
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
 
+        class StepRow(formset.form):
+            def hand_clean_DELETE(self):
+                # A done step is protected from deletion: the service archives it instead,
+                # so the admin's "would delete protected objects" refusal does not apply.
+                pass
+
         class StepRows(formset):
+            form = StepRow
+
             def clean(self):
                 super().clean()
                 for row in self.forms:
@@ -126,7 +134,7 @@ class RoutineAdmin(ClinicScopedAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and obj.assignments.exists():
-            form.base_fields["is_template"].disabled = True
+            # Routine.clean refuses it with a form error; the help says so beforehand.
             form.base_fields["is_template"].help_text = _(
                 "This routine is a patient's plan: duplicate it to make a template."
             )

@@ -1,0 +1,137 @@
+"""The plan rules every door keeps: a plan is the patient's own copy (never a template, a
+built-in routine or another patient's copy, never shared), and an empty routine can be
+neither assigned nor started."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+
+from patients.models import Assignment, Session
+from routines.models import Routine
+from tests import factories
+from tests.api.conftest import bearer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    from rest_framework.test import APIClient
+
+    return APIClient()
+
+
+EMPTY = "This routine has no exercises yet"
+
+
+@pytest.fixture
+def empty_routine(clinic):
+    return factories.make_routine(clinic, steps=0, name="Nothing yet")
+
+
+def test_assignment_create_refuses_an_empty_routine(patient, empty_routine):
+    from patients.plans.services import assignment_create
+
+    with pytest.raises(ValidationError) as error:
+        assignment_create(patient=patient, routine=empty_routine, starts_on=datetime.date.today())
+    assert EMPTY in error.value.message_dict["routine"][0]
+    assert not Assignment.objects.filter(patient=patient).exists()
+
+
+def test_assignment_create_refuses_another_patients_plan(patient, other_patient):
+    from patients.plans.services import assignment_create
+
+    theirs = factories.make_assignment(other_patient)
+    with pytest.raises(ValidationError) as error:
+        assignment_create(patient=patient, routine=theirs.routine, starts_on=theirs.starts_on)
+    assert "another patient's plan" in error.value.message_dict["routine"][0]
+
+
+def test_assign_page_refuses_an_empty_routine(client, therapist, patient, empty_routine):
+    client.force_login(therapist.user)
+    response = client.post(
+        reverse("staff:assign_routine", args=[empty_routine.id]),
+        {
+            "patient": patient.id,
+            "starts_on": "2026-01-05",
+            "weekdays": [0, 2],
+            "sessions_per_day": 1,
+        },
+    )
+    assert response.status_code == 400
+    assert EMPTY in response.content.decode()
+    assert not Assignment.objects.filter(patient=patient).exists()
+
+
+def test_assign_api_refuses_an_empty_routine(api, therapist, patient, empty_routine):
+    response = api.post(
+        "/api/v1/assignments/",
+        {"patient": patient.id, "routine": empty_routine.id, "starts_on": "2026-01-05"},
+        format="json",
+        headers=bearer(therapist.user),
+    )
+    assert response.status_code == 400
+    assert EMPTY in response.json()["fields"]["routine"][0]
+    assert not Assignment.objects.filter(patient=patient).exists()
+
+
+@pytest.fixture
+def emptied_assignment(assignment):
+    """A running plan whose every step was taken out after it was assigned."""
+    assignment.routine.steps.all().delete()
+    return assignment
+
+
+def test_session_start_page_refuses_a_plan_without_steps(client, patient, emptied_assignment):
+    client.force_login(patient.user)
+    response = client.post(reverse("patients:start", args=[emptied_assignment.id]), follow=True)
+    assert "no exercises yet" in response.content.decode()
+    assert not Session.objects.filter(assignment=emptied_assignment).exists()
+
+
+def test_session_start_api_refuses_a_plan_without_steps(api, patient, emptied_assignment):
+    response = api.post(
+        "/api/v1/sessions/",
+        {"assignment": emptied_assignment.id},
+        format="json",
+        headers=bearer(patient.user),
+    )
+    assert response.status_code == 400
+    assert "no exercises yet" in str(response.json())
+    assert not Session.objects.filter(assignment=emptied_assignment).exists()
+
+
+def test_assignment_never_shares_a_routine_in_the_database(patient, other_patient, assignment):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Assignment.objects.create(
+            patient=other_patient, routine=assignment.routine, starts_on=assignment.starts_on
+        )
+
+
+def test_assignment_model_check_refuses_a_template(patient, clinic):
+    template = factories.make_routine(clinic)
+    plan = Assignment(patient=patient, routine=template, starts_on=clinic.today())
+    with pytest.raises(ValidationError) as error:
+        plan.full_clean()
+    assert "own copy" in error.value.message_dict["routine"][0]
+
+
+def test_assignment_model_check_refuses_a_builtin_or_other_clinics_routine(
+    patient, clinic, other_clinic
+):
+    builtin = Routine.objects.filter(clinic__isnull=True).first() or factories.make_routine(None)
+    elsewhere = factories.make_routine(other_clinic, is_template=False)
+    for routine in (builtin, elsewhere):
+        with pytest.raises(ValidationError):
+            Assignment(patient=patient, routine=routine, starts_on=clinic.today()).full_clean()
+
+
+def test_routine_model_check_refuses_making_a_plan_a_template(assignment):
+    routine = assignment.routine
+    routine.is_template = True
+    with pytest.raises(ValidationError) as error:
+        routine.full_clean()
+    assert "is_template" in error.value.message_dict
