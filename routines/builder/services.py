@@ -306,3 +306,14 @@ def _exercise_defaults(exercise: Exercise) -> dict:
         for name in STEP_PRESCRIPTION_FIELDS
         if hasattr(exercise, f"default_{name}")
     }
+
+
+@transaction.atomic
+def routine_save(*, routine: Routine, name: str, goal: str, steps: list[dict]) -> Routine:
+    """The builder's one form: name, goal and the whole list of steps, saved together (all
+    or nothing); see routine_steps_save for the steps."""
+    if routine.is_builtin:
+        raise ValidationError(_("Built-in routines cannot be changed."))
+    routine_update(routine=routine, name=name, goal=goal)
+    routine_steps_save(routine=routine, steps=steps)
+    return routine

@@ -1,5 +1,7 @@
 """The routine builder: steps added from the library, edited in place, reordered, removed."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -271,7 +273,7 @@ def test_builder_query_count_does_not_grow_with_steps(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("routines:builder", args=[routine.id]), {"q": "stretch"})
     assert response.status_code == 200
-    assert response.content.decode().count('class="card builder-step"') == 30
+    assert len(re.findall(r'name="steps-\d+-id"', response.content.decode())) == 30
 
 
 def test_editing_a_patients_copy_tells_the_patient(client, therapist, assignment, patient):
