@@ -4,7 +4,7 @@ import json
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -129,6 +129,21 @@ def _label_rows(request: HttpRequest, routine: Routine, formset: StepFormSet) ->
     return rows
 
 
+def _new_step_values(exercise: Exercise) -> dict:
+    """A new step's starting values: the exercise's default where it has one, else the
+    step's own default."""
+    values = {}
+    for name in StepForm.base_fields:
+        value = getattr(exercise, f"default_{name}", None)
+        if value is None:
+            try:
+                value = RoutineStep._meta.get_field(name).get_default()
+            except FieldDoesNotExist:
+                value = ""
+        values[name] = value
+    return values
+
+
 def _builder_context(request: HttpRequest, routine: Routine, **extra) -> dict:
     formset = extra.pop("formset", None) or _steps_formset(routine)
     q = request.GET.get("q", "").strip()
@@ -137,13 +152,7 @@ def _builder_context(request: HttpRequest, routine: Routine, **extra) -> dict:
         results = list(exercises_for_clinic(clinic=request.staff.clinic, q=q)[:SEARCH_RESULTS])
         for exercise in results:
             # The new row's starting values, for the builder's script to fill in.
-            exercise.step_defaults = json.dumps(
-                {
-                    name: getattr(exercise, f"default_{name}")
-                    for name in StepForm.base_fields
-                    if hasattr(exercise, f"default_{name}")
-                }
-            )
+            exercise.step_defaults = json.dumps(_new_step_values(exercise))
     return {
         "routine": routine,
         "steps": routine.active_steps,
@@ -245,9 +254,7 @@ def _rearranged(request: HttpRequest, rows: list[dict]) -> tuple[list[dict], str
     if "add" in post:
         exercise = _get_exercise_for_staff(request, _int(post["add"]))
         row = {"id": "", "exercise": str(exercise.id), "remove": ""}
-        for name, field in StepForm.base_fields.items():
-            value = getattr(exercise, f"default_{name}", field.initial)
-            row[name] = "" if value is None else str(value)
+        row.update({name: str(value) for name, value in _new_step_values(exercise).items()})
         rows.append(row)
         message = _("Added %(name)s as step %(number)s. Save to keep it.") % {
             "name": exercise.name,

@@ -67,7 +67,7 @@
 
   function show(element) {
     element.focus({ preventScroll: true });
-    element.scrollIntoView({ block: "nearest" });
+    element.scrollIntoView({ block: "center" });
   }
 
   function move(row, direction) {
