@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
 from clinic.audit.admin import AuditedAdminMixin
 from clinic.models import AuditEvent, Clinic, StaffMember, User
@@ -22,7 +22,7 @@ class ClinicAdmin(ClinicScopedAdmin):
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "timezone"]}),
+        (None, {"fields": ["name", "timezone", "require_two_factor_for_staff"]}),
         (
             _("Needs attention"),
             {
@@ -119,6 +119,19 @@ class StaffMemberAdmin(ClinicScopedAdmin):
     @admin.display(boolean=True, description=_("active"))
     def is_active(self, obj: StaffMember) -> bool:
         return obj.user.is_active
+
+    @admin.action(description=_("Reset two-step sign-in (a lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        """They set up their authenticator again at their next sign-in; signed out now."""
+        from clinic.accounts.twofactor.services import two_factor_reset
+
+        for member in queryset.select_related("user"):
+            two_factor_reset(user=member.user)
+        self.message_user(
+            request, _("Two-step sign-in reset for %(count)d staff.") % {"count": len(queryset)}
+        )
+
+    actions = ["reset_two_factor"]
 
 
 @admin.register(User)

@@ -68,6 +68,15 @@ class Clinic(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("A reported pain at or above this level (0–10) needs attention."),
     )
+    # Clinic admins always sign in with a second step; this extends it to physiotherapists.
+    require_two_factor_for_staff = models.BooleanField(
+        _("two-step sign-in for every physiotherapist"),
+        default=False,
+        help_text=_(
+            "Clinic admins always confirm their sign-in with a code from an authenticator "
+            "app. Tick this to ask the same of every physiotherapist of the clinic."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import patients.urls
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
+from clinic.accounts import password_reset
 from clinic.accounts.signin import SignInView
 from clinic.benchmark import views as benchmark_views
 from patients.access import patient_of_user
@@ -40,6 +41,27 @@ urlpatterns = [
     path("", home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("two-factor/", include("clinic.accounts.twofactor.urls")),
+    path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
     path("", include("clinic.audit.urls")),
     path("", include("patients.records.urls")),

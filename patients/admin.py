@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.accounts.access import is_clinic_admin
+from clinic.access import is_clinic_admin
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
 from clinic.audit.admin import AuditedAdminMixin
 from patients.models import (

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
 from routines.builder.services import (
     STEP_PRESCRIPTION_FIELDS,

@@ -89,10 +89,13 @@ def _is_wiring(module: str) -> bool:
 
 
 def _unit(module: str) -> str:
-    """A feature package (patients.sessions, clinic.api.tokens) or, for a module straight
-    in an app (patients.models, clinic.middleware), the module itself."""
-    package = module if module in PACKAGES else module.rpartition(".")[0]
-    return module if package in APPS else package
+    """The feature package a module belongs to (patients.sessions; clinic.api holds
+    clinic.api.tokens) or, for a module straight in an app (patients.models,
+    clinic.middleware), the module itself."""
+    parts = module.split(".")
+    if module in PACKAGES or len(parts) > 2:
+        return ".".join(parts[:2])
+    return module
 
 
 def test_architecture_reads_every_module():

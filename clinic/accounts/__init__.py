@@ -1,1 +1,2 @@
-"""Who is staff, sign-in and session policy, the team pages, the admin's clinic scoping."""
+"""Sign-in (lockout, role backend, session policy, two-factor, password reset), the team
+pages, the admin's clinic scoping."""

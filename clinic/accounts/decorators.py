@@ -6,7 +6,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 
 View = Callable[..., HttpResponse]
 

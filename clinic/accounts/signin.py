@@ -1,7 +1,7 @@
 """Sign-in: lockouts, how long a sign-in lasts, and signing a user out everywhere.
 
 Staff sessions end after STAFF_SESSION_IDLE_SECONDS without a request and after
-STAFF_SESSION_MAX_SECONDS in all (enforced by clinic.middleware.SessionPolicyMiddleware).
+STAFF_SESSION_MAX_SECONDS in all (enforced by clinic.accounts.middleware.SessionPolicyMiddleware).
 A patient's session lasts until the browser closes, or PATIENT_REMEMBER_SECONDS when they
 tick "keep me signed in" on their own device.
 """
@@ -9,6 +9,7 @@ tick "keep me signed in" on their own device.
 import time
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django import forms
 from django.conf import settings
 from django.contrib.auth import user_logged_in
@@ -21,7 +22,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.models import User
 
 SIGNED_IN_AT = "limber_signed_in_at"
@@ -40,6 +41,13 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        from .twofactor.lockout import code_failures
+
+        if username and code_failures(request, username) >= settings.AXES_FAILURE_LIMIT:
+            # Too many wrong codes at the second step lock the password step too, even
+            # though django-axes forgot them when the password last succeeded.
+            request.axes_locked_out = True
+            raise AxesBackendPermissionDenied("Locked out after wrong sign-in codes.")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 
@@ -71,10 +79,25 @@ def start_session_clock(sender, request: HttpRequest, user: AbstractBaseUser, **
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
     request.session[IS_STAFF] = is_staff_user(user)
+    _start_second_step(request, user)
     if request.session[IS_STAFF]:
         request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
     else:
         request.session.set_expiry(0)
+
+
+def _start_second_step(request: HttpRequest, user: AbstractBaseUser) -> None:
+    """A staff member with an authenticator owes a code before anything else (the
+    TwoFactorMiddleware holds them to it); a password alone never counts as verified."""
+    from django_otp import DEVICE_ID_SESSION_KEY, user_has_device
+
+    from .twofactor.state import PENDING
+
+    request.session.pop(DEVICE_ID_SESSION_KEY, None)
+    if request.session[IS_STAFF] and user_has_device(user):
+        request.session[PENDING] = True
+    else:
+        request.session.pop(PENDING, None)
 
 
 class SignInForm(AuthenticationForm):

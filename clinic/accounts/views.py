@@ -13,11 +13,12 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.accounts.decorators import clinic_admin_required
 from clinic.accounts.forms import StaffInviteForm
 from clinic.accounts.services import staff_invite, staff_set_active
 from clinic.models import StaffMember
+from clinic.throttle import WELCOME, throttle_failure, throttle_retry_after, too_many_guesses
 
 
 def _get_member_for_admin(request: HttpRequest, member_id: int) -> StaffMember:
@@ -104,3 +105,13 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
         if user is None or user.is_superuser or staff_member(user) is None:
             return None
         return user
+
+    def dispatch(self, request, *args, **kwargs):
+        """A link that is not valid counts as a guess; too many from one address: 429."""
+        retry_after = throttle_retry_after(scope=WELCOME, request=request)
+        if retry_after is not None:
+            return too_many_guesses(request, retry_after)
+        response = super().dispatch(request, *args, **kwargs)
+        if not self.validlink:
+            throttle_failure(scope=WELCOME, request=request)
+        return response

@@ -5,7 +5,7 @@ role gets 404, as on the pages."""
 
 from rest_framework import exceptions, permissions
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 
 
 def method_is_answered(request, view) -> bool:

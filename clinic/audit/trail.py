@@ -35,7 +35,7 @@ from collections.abc import Callable
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.middleware import client_ip
 from clinic.models import AuditEvent
 
@@ -64,10 +64,17 @@ def action_for_method(request: HttpRequest) -> str:
     return AuditEvent.Action.VIEW if request.method in _SAFE_METHODS else AuditEvent.Action.CHANGE
 
 
-def audit_record(request, *, patient, action: str, status_code: int | None = None) -> AuditEvent:
-    """Write one audit row for `request` about `patient` (None: several patients)."""
+def audit_record(
+    request, *, patient, action: str, status_code: int | None = None, user=_UNSET
+) -> AuditEvent:
+    """Write one audit row for `request` about `patient` (None: several patients).
+
+    `user` defaults to the signed-in user; a page used before sign-in (password reset)
+    names the account it acted on, or None.
+    """
     request = _django_request(request)
-    user = request.user if request.user.is_authenticated else None
+    if user is _UNSET:
+        user = request.user if request.user.is_authenticated else None
     clinic_id = getattr(patient, "clinic_id", None)
     if clinic_id is None and user is not None:
         member = staff_member(user)

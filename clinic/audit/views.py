@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.models import AuditEvent, Clinic, User
 from clinic.spreadsheets import spreadsheet_safe
+from clinic.validators import validate_date_in_range
 
 PAGE_SIZE = 50
 # The trail names patients (patients.Patient) through its own relation: the clinic package
@@ -28,10 +29,16 @@ class AuditFilterForm(forms.Form):
     patient = forms.ModelChoiceField(Patient.objects.none(), label=_("Patient"), required=False)
     user = forms.ModelChoiceField(User.objects.none(), label=_("User"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, clinic: Clinic | None, **kwargs):

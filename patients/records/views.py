@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
 from patients.access import patient_of_user
 from patients.models import Patient

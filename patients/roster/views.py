@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_action, audit_patient, audits_patient
+from clinic.throttle import INVITATION, throttle_failure, throttle_retry_after, too_many_guesses
 from patients.models import Patient
 from patients.plans.forms import WEEKDAY_CHOICES
 from patients.roster import services
@@ -180,9 +181,14 @@ DEVICE_SESSION_AGE = datetime.timedelta(days=180)
 @never_cache
 @audits_patient()
 def invite_accept(request: HttpRequest, token: str) -> HttpResponse:
+    retry_after = throttle_retry_after(scope=INVITATION, request=request)
+    if retry_after is not None:
+        return too_many_guesses(request, retry_after)
     invitation = invitation_for_token(token)
     problem = invitation_problem(invitation)
     if problem:
+        if invitation is None:  # a token no invitation has: a guess, or a mistyped link
+            throttle_failure(scope=INVITATION, request=request)
         status = 404 if invitation is None else 410
         return render(request, "invite/problem.html", {"problem": problem}, status=status)
     patient = invitation.patient

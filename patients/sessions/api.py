@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.api import fields
 from clinic.api.errors import Conflict
 from clinic.audit.api import AuditedPatientDataMixin
@@ -40,6 +40,7 @@ from patients.sessions.selectors import (
 from patients.sessions.services import (
     STEP_NOT_IN_ROUTINE,
     CompletionConflict,
+    SessionAlreadyFinished,
     completion_record,
     session_finish,
     session_missing_sets,
@@ -401,5 +402,8 @@ class SessionViewSet(
         session = self._own_session(pk)
         payload = FinishInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        session = session_finish(session=session, **payload.validated_data)
+        try:
+            session = session_finish(session=session, **payload.validated_data)
+        except SessionAlreadyFinished as error:
+            raise Conflict(" ".join(error.messages)) from None
         return Response(SessionSerializer(session).data)

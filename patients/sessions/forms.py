@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic.validators import validate_text
 from patients.models import PAIN_MAX, Completion, Session
 from patients.sessions.services import STEP_NOT_IN_ROUTINE
 from routines.models import RoutineStep
@@ -47,4 +48,4 @@ class FinishForm(forms.Form):
         },
     )
     effort = forms.ChoiceField(choices=[("", "")] + Session.Effort.choices, required=False)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=2000, validators=[validate_text])

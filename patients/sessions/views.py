@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
 from patients.access import patient_of_user
 from patients.models import PAIN_MAX, Assignment, Completion, Patient, Session
@@ -34,6 +34,8 @@ from patients.sessions.selectors import (
 )
 from patients.sessions.services import (
     PAIN_FLAG,
+    CompletionConflict,
+    SessionAlreadyFinished,
     completion_record,
     session_finish,
     session_open_or_start,
@@ -220,17 +222,28 @@ def _record_or_show_errors(request, session, form, service, form_name: str) -> H
     """Call `service` with the form's data, then back to the player; a refusal is shown on
     the player (or, for a session already finished, as a message on its summary)."""
     already_finished = session.is_finished
+    status = 400
     if form.is_valid():
         try:
             service(session=session, **form.cleaned_data)
         except ValidationError as error:
-            if already_finished:
+            # Finished before this request, or by a concurrent one (a double tap that won
+            # the race): the summary, with the reason, rather than the player again.
+            if already_finished or isinstance(error, SessionAlreadyFinished):
                 messages.error(request, " ".join(error.messages))
                 return redirect("patients:session", session.id)
             _add_errors(form, error)
+        except CompletionConflict as error:
+            # The same client id re-sent for another set or side: the API's 409, in words
+            # (on the summary if the session has been finished since).
+            if already_finished:
+                messages.error(request, str(error))
+                return redirect("patients:session", session.id)
+            form.add_error(None, str(error))
+            status = 409
         else:
             return redirect("patients:session", session.id)
-    return _render_player(request, session, status=400, **{form_name: form})
+    return _render_player(request, session, status=status, **{form_name: form})
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -4,6 +4,7 @@ steps."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clinic.validators import validate_text
 from routines.library.forms import count_field
 from routines.models import (
     HOLD_SECONDS_MAX,
@@ -30,7 +31,9 @@ class StepForm(forms.Form):
     sets = count_field(_("Sets"), 1, SETS_MAX)
     sides = forms.ChoiceField(label=_("Sides"), choices=Sides.choices)
     rest_seconds = count_field(_("Rest (s)"), 0, REST_SECONDS_MAX)
-    note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, max_length=500, validators=[validate_text]
+    )
 
     @classmethod
     def for_step(cls, step, data=None) -> "StepForm":

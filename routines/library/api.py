@@ -11,7 +11,7 @@ from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.api import fields
 from clinic.api.permissions import IsStaffMember
 from routines.library.selectors import exercises_for_clinic

@@ -1,6 +1,7 @@
 """A small clinic with clinical content worth protecting, for the security tests."""
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
@@ -80,3 +81,13 @@ def roles(world, patient, therapist, clinic_admin, superuser, other_clinic_thera
         "other_clinic_therapist": other_clinic_therapist.user,
         "superuser": superuser,
     }
+
+
+@pytest.fixture
+def signed_up_patient(patient, assignment):
+    """A patient whose password hash the production settings know (Argon2), for tests that
+    sign in through a real app server."""
+    hasher = Argon2PasswordHasher()
+    patient.user.password = hasher.encode(factories.PASSWORD, hasher.salt())
+    patient.user.save(update_fields=["password"])
+    return patient

@@ -48,6 +48,13 @@ NOT_PATIENT_DATA = {
     "team:staff_deactivate": "a staff member's access",
     "team:staff_reactivate": "a staff member's access",
     "team:welcome": "a new staff member sets their password",
+    "team:two_factor_setting": "the clinic's sign-in policy",
+    "two_factor:verify": "the second sign-in step",
+    "two_factor:enrol": "sets up the staff member's own authenticator (audited as create)",
+    "password_reset": "asks for a reset link (audited without the address)",
+    "password_reset_done": "a fixed page",
+    "password_reset_confirm": "sets the user's own password (audited)",
+    "password_reset_complete": "a fixed page",
 }
 # Admin areas of models that hold no patient data.
 NOT_PATIENT_DATA_PREFIXES = (
@@ -401,6 +408,11 @@ TAKES_POST = set(WRITES) | {
     "team:staff_deactivate",
     "team:staff_reactivate",
     "team:welcome",
+    "team:two_factor_setting",
+    "two_factor:verify",
+    "two_factor:enrol",
+    "password_reset",
+    "password_reset_confirm",
 }
 PAGES = [
     route

@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from clinic.accounts.access import staff_member
+from clinic.access import staff_member
 from clinic.api.tokens.models import ApiToken
 from clinic.api.tokens.services import api_token_create, api_token_revoke
 
