@@ -60,7 +60,7 @@ def give_each_plan_its_own_copy(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0004_patient_account_is_patient_only"),
+        ("patients", "0006_last_name_optional_and_constraint_messages"),
         ("routines", "0002_builtin_library"),
     ]
 
