@@ -5,9 +5,11 @@ import json
 import segno
 from django.contrib import messages
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,11 +24,16 @@ from routines.builder.forms import (
     StepForm,
     StepFormSet,
 )
-from routines.builder.selectors import routine_for_builder, routines_for_clinic
+from routines.builder.selectors import (
+    ROUTINE_STATUSES,
+    routine_for_builder,
+    routine_list_for_clinic,
+)
 from routines.library.selectors import exercises_for_clinic
 from routines.models import Exercise, Routine, RoutineStep
 
 SEARCH_RESULTS = 20
+ROUTINES_PER_PAGE = 50
 
 
 def _get_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exercise:
@@ -64,8 +71,15 @@ def _get_step_for_staff(request: HttpRequest, routine: Routine, step_id: int) ->
 @staff_required
 @require_safe
 def routine_list(request: HttpRequest) -> HttpResponse:
-    routines = routines_for_clinic(clinic=request.staff.clinic)
-    return render(request, "routines/routine_list.html", {"routines": routines})
+    q = request.GET.get("q", "").strip()[:100]
+    status = request.GET.get("status", "")
+    status = status if status in ROUTINE_STATUSES else ""
+    routines = routine_list_for_clinic(clinic=request.staff.clinic, q=q, status=status)
+    page = Paginator(routines, ROUTINES_PER_PAGE).get_page(request.GET.get("page"))
+    query = urlencode({key: value for key, value in (("q", q), ("status", status)) if value})
+    context = {"page": page, "routines": page.object_list, "q": q, "status": status}
+    context["today"] = request.staff.clinic.today()
+    return render(request, "routines/routine_list.html", {**context, "query": query})
 
 
 @staff_required

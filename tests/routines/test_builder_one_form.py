@@ -186,3 +186,80 @@ def test_builder_save_refuses_a_builtin_template(client, therapist):
     client.force_login(therapist.user)
     response = client.post(save_url(builtin), form_data(builtin, name="Mine"))
     assert response.status_code == 404
+
+
+# The routine list (issue 14)
+
+
+def test_routine_list_tells_templates_plans_and_drafts_apart(client, therapist, clinic, patient):
+    template = factories.make_routine(clinic, steps=2, name="Back care")
+    plan = factories.make_assignment(patient, routine=template).routine
+    draft = factories.make_routine(clinic, steps=0, is_template=False, name="Back care")
+    client.force_login(therapist.user)
+    rows = {}
+    response = client.get(reverse("routines:routine_list"))
+    for routine in response.context["routines"]:
+        rows[routine.id] = routine
+    assert rows[template.id].step_count == 2
+    assert rows[plan.id].plan_patient_id == patient.id
+    assert rows[draft.id].step_count == 0
+    page = response.content.decode()
+    assert "Clinic template" in page
+    assert "Patient's plan" in page
+    assert "Draft" in page
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [("template", {"Back care"}), ("plan", {"Back care (Alice)"}), ("draft", {"Unfinished"})],
+)
+def test_routine_list_filters_by_status(client, therapist, clinic, patient, status, expected):
+    template = factories.make_routine(clinic, steps=1, name="Back care")
+    factories.make_assignment(patient, routine=template)
+    factories.make_routine(clinic, steps=0, is_template=False, name="Unfinished")
+    client.force_login(therapist.user)
+    response = client.get(reverse("routines:routine_list"), {"status": status})
+    shown = {
+        f"{r.name} ({r.plan_first_name})" if r.plan_patient_id else r.name
+        for r in response.context["routines"]
+        if r.clinic_id == clinic.id
+    }
+    assert shown == expected
+
+
+def test_routine_list_searches_name_and_patient(client, therapist, clinic, patient):
+    factories.make_assignment(patient, routine=factories.make_routine(clinic, name="Hips"))
+    factories.make_routine(clinic, name="Shoulders")
+    client.force_login(therapist.user)
+    by_patient = client.get(reverse("routines:routine_list"), {"q": patient.first_name.lower()})
+    assert [r.name for r in by_patient.context["routines"]] == ["Hips"]
+    by_name = client.get(reverse("routines:routine_list"), {"q": "SHOULD"})
+    assert [r.name for r in by_name.context["routines"]] == ["Shoulders"]
+
+
+def test_routine_list_query_budget_at_500_routines(
+    client, therapist, clinic, patient, django_assert_max_num_queries
+):
+    from routines.models import Routine
+
+    Routine.objects.bulk_create(
+        Routine(clinic=clinic, name=f"Routine {n:03}", is_template=n % 2 == 0) for n in range(500)
+    )
+    factories.make_assignment(patient)
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(6):
+        response = client.get(reverse("routines:routine_list"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count >= 501
+    with django_assert_max_num_queries(6):
+        client.get(reverse("routines:routine_list"), {"q": "routine 4", "status": "template"})
+
+
+@pytest.mark.parametrize("role", ["other_clinic_therapist", "patient"])
+def test_routine_list_hides_from_others(client, request, routine, role):
+    client.force_login(request.getfixturevalue(role).user)
+    response = client.get(reverse("routines:routine_list"))
+    if role == "patient":
+        assert response.status_code == 404
+    else:
+        assert "Morning" not in response.content.decode()
