@@ -161,9 +161,13 @@ def _new_step_values(exercise: Exercise) -> dict:
 def _builder_context(request: HttpRequest, routine: Routine, **extra) -> dict:
     formset = extra.pop("formset", None) or _steps_formset(routine)
     q = request.GET.get("q", "").strip()
-    results = []
-    if q and not routine.is_builtin:
-        results = list(exercises_for_clinic(clinic=request.staff.clinic, q=q)[:SEARCH_RESULTS])
+    results, matches = [], 0
+    if not routine.is_builtin:
+        # An empty search lists the library (its first exercises, by name).
+        found = exercises_for_clinic(clinic=request.staff.clinic, q=q)
+        results = list(found[: SEARCH_RESULTS + 1])
+        matches = len(results) if len(results) <= SEARCH_RESULTS else found.count()
+        results = results[:SEARCH_RESULTS]
         for exercise in results:
             # The new row's starting values, for the builder's script to fill in.
             exercise.step_defaults = json.dumps(_new_step_values(exercise))
@@ -176,6 +180,7 @@ def _builder_context(request: HttpRequest, routine: Routine, **extra) -> dict:
         "editable": not routine.is_builtin,
         "q": q,
         "results": results,
+        "matches": matches,
         **extra,
     }
 

@@ -227,6 +227,15 @@
     show(row.querySelector(".step-title"));
   });
 
+  // Search results replace their list: say how many, in the live region present on load.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const count = document.getElementById("search-count");
+    if (event.target.id === "search-results" || (count && event.target.contains(count))) {
+      const list = document.querySelectorAll("#search-results li");
+      announce(count && count.textContent.trim() ? count.textContent.trim() : list.length + "");
+    }
+  });
+
   // After a change made without this script (the server re-rendered the rows): focus.
   if (form.dataset.focus) {
     const target = document.getElementById(form.dataset.focus);
