@@ -270,15 +270,20 @@ class ReviewForm(forms.Form):
 @require_POST
 def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Mark a patient's alert as looked at, for the data the staff member saw; then back
-    to the staff home page as it was (`_back_to_dashboard`)."""
+    to the staff home page as it was (`_back_to_dashboard`), or to the patient's progress
+    page when it was marked there."""
     patient = _get_patient_for_staff(request, patient_id)
     form = ReviewForm(request.POST, patient=patient)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     rows = clinic_overview(clinic=patient.clinic, patient=patient)
+    if request.POST.get("back") == "progress":
+        back = redirect("dashboard:progress", patient.pk)
+    else:
+        back = _back_to_dashboard(request)
     if not rows or not rows[0].reasons:
         messages.info(request, _("%(patient)s needs no attention now.") % {"patient": patient})
-        return _back_to_dashboard(request)
+        return back
     row = rows[0]
     attention_review_record(
         patient=patient,
@@ -289,7 +294,7 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
         latest_pain=row.latest_pain,
     )
     messages.success(request, _("Marked %(patient)s as reviewed.") % {"patient": patient})
-    return _back_to_dashboard(request)
+    return back
 
 
 def _calendar_state(day, today: datetime.date) -> str:
