@@ -82,7 +82,12 @@ class DashboardFilterForm(forms.Form):
 
 def _overview_for(request: HttpRequest, member: StaffMember):
     """The filtered, sorted rows of the staff home page, or the invalid form."""
-    form = DashboardFilterForm(request.GET, clinic=member.clinic)
+    data = request.GET
+    if "physiotherapist" not in data and member.role == StaffMember.Role.PHYSIOTHERAPIST:
+        # A physiotherapist starts with their own patients; "Everyone" is one click away.
+        data = data.copy()
+        data["physiotherapist"] = str(member.pk)
+    form = DashboardFilterForm(data, clinic=member.clinic)
     if not form.is_valid():
         return form, None
     chosen = form.cleaned_data["physiotherapist"]
@@ -173,6 +178,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "export_query": export_query,
         "today": member.clinic.today(),
+        "showing_own": form.cleaned_data["physiotherapist"] == str(member.pk),
+        "showing_everyone": form.cleaned_data["physiotherapist"] == "",
     }
     return render(request, "staff/dashboard.html", context)
 
