@@ -135,3 +135,35 @@ def test_routine_model_check_refuses_making_a_plan_a_template(assignment):
     with pytest.raises(ValidationError) as error:
         routine.full_clean()
     assert "is_template" in error.value.message_dict
+
+
+# Assigning from a routine: the patient is found by search (issue 14)
+
+
+def test_assign_from_a_routine_searches_the_patient_among_thousands(
+    client, therapist, clinic, django_assert_max_num_queries
+):
+    from patients.models import Patient
+
+    Patient.objects.bulk_create(
+        Patient(clinic=clinic, first_name="Pat", last_name=f"Family {n:04}") for n in range(5000)
+    )
+    nina = factories.make_patient(clinic, therapist, first_name="Nina", last_name="Zeeberg")
+    routine = factories.make_routine(clinic, steps=1)
+    client.force_login(therapist.user)
+    url = reverse("staff:assign_routine", args=[routine.id])
+    with django_assert_max_num_queries(10):
+        page = client.get(url).content.decode()
+    assert page.count("<option") == 51  # the empty choice and the first 50
+    assert "Family 0000" in page
+    assert "Zeeberg" not in page
+    with django_assert_max_num_queries(10):
+        page = client.get(url, {"q": "zeeb"}).content.decode()
+    assert "Zeeberg, Nina" in page
+    # Any of the clinic's patients is accepted, listed or not.
+    response = client.post(
+        url,
+        {"patient": nina.id, "starts_on": "2026-01-05", "weekdays": [0], "sessions_per_day": 1},
+    )
+    assert response.status_code == 302
+    assert Assignment.objects.filter(patient=nina).exists()
