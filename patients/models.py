@@ -33,6 +33,13 @@ class Patient(models.Model):
         _("last name"), max_length=100, blank=True, validators=[validate_name]
     )
     email = models.EmailField(_("email"), blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=40, blank=True, validators=[validate_text]
+    )
+    referral_reason = models.TextField(
+        _("reason for referral"), max_length=2000, blank=True, validators=[validate_text]
+    )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -45,6 +52,12 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "last_name", "first_name"], name="patient_roster_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="patient_birth_year_plausible",
+                violation_error_message=_("Enter a year of birth from 1900 on."),
+            ),
             models.CheckConstraint(
                 condition=~Q(first_name=""), name="patient_first_name_not_empty"
             ),

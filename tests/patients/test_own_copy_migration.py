@@ -8,9 +8,9 @@ from patients.models import Assignment, Completion, Session
 from routines.models import Routine
 from tests import factories
 
-BEFORE = [("patients", "0006_last_name_optional_and_constraint_messages")]
-COPIES = [("patients", "0007_plans_own_copies")]
-AFTER = [("patients", "0008_assignment_routine_own_copy")]
+BEFORE = [("patients", "0007_patient_record_details")]
+COPIES = [("patients", "0008_plans_own_copies")]
+AFTER = [("patients", "0009_assignment_routine_own_copy")]
 
 
 def _migrate(targets) -> None:

@@ -167,3 +167,46 @@ def test_assign_from_a_routine_searches_the_patient_among_thousands(
     )
     assert response.status_code == 302
     assert Assignment.objects.filter(patient=nina).exists()
+
+
+# The patient record: year of birth, phone, reason for referral (issue 14)
+
+
+def test_patient_record_details_through_page_api_and_admin(client, api, therapist, patient):
+    client.force_login(therapist.user)
+    data = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "email": "",
+        "physiotherapist": therapist.id,
+        "birth_year": "1961",
+        "phone": "+31 20 123 4567",
+        "referral_reason": "Lower back pain after lifting",
+    }
+    response = client.post(reverse("staff:patient_update", args=[patient.id]), data)
+    assert response.status_code == 302
+    page = client.get(reverse("staff:patient_detail", args=[patient.id])).content.decode()
+    assert "born 1961" in page
+    assert "+31 20 123 4567" in page
+    assert "Lower back pain after lifting" in page
+    body = api.get(f"/api/v1/patients/{patient.id}/", headers=bearer(therapist.user)).json()
+    assert (body["birth_year"], body["phone"]) == (1961, "+31 20 123 4567")
+    response = api.patch(
+        f"/api/v1/patients/{patient.id}/",
+        {"first_name": patient.first_name, "birth_year": 1800},
+        format="json",
+        headers=bearer(therapist.user),
+    )
+    assert response.status_code == 400
+    assert "birth_year" in response.json()["fields"]
+
+
+def test_patient_birth_year_is_plausible_on_the_page(client, therapist, patient):
+    client.force_login(therapist.user)
+    response = client.post(
+        reverse("staff:patient_update", args=[patient.id]),
+        {"first_name": patient.first_name, "birth_year": "1850"},
+    )
+    assert response.status_code == 400
+    patient.refresh_from_db()
+    assert patient.birth_year is None

@@ -60,7 +60,7 @@ def give_each_plan_its_own_copy(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0006_last_name_optional_and_constraint_messages"),
+        ("patients", "0007_patient_record_details"),
         ("routines", "0002_builtin_library"),
     ]
 

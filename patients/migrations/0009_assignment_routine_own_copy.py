@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0007_plans_own_copies"),
+        ("patients", "0008_plans_own_copies"),
         ("routines", "0002_builtin_library"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
