@@ -143,6 +143,11 @@ class StaffMember(models.Model):
             check_staff_account(self.user)
 
     @property
+    def has_not_joined(self) -> bool:
+        """Invited, but has not chosen a password (nor signed in) yet."""
+        return self.user.last_login is None and not self.user.has_usable_password()
+
+    @property
     def is_clinic_admin(self) -> bool:
         return self.role == self.Role.CLINIC_ADMIN
 

@@ -181,6 +181,8 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A username or email address in any case names one account: failures count against it.
+AXES_USERNAME_CALLABLE = "clinic.accounts.signin.axes_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.security_views.locked_out"
 # The proxies in front (addresses or networks), the one setting gunicorn reads too

@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,13 +17,33 @@ from patients.models import (
     Patient,
     Session,
 )
-from patients.roster.services import patient_sign_out_everywhere
+from patients.plans.services import (
+    assignment_create,
+    assignment_end,
+    assignment_pause,
+    assignment_resume,
+    assignment_schedule,
+    assignment_validate,
+)
+from patients.roster.services import (
+    PATIENT_FIELDS,
+    patient_archive,
+    patient_check_physiotherapist,
+    patient_create,
+    patient_restore,
+    patient_sign_out_everywhere,
+    patient_update,
+)
 
 
-class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
+class AssignmentInline(ReadOnlyMixin, ClinicScopedMixin, admin.TabularInline):
+    """The patient's plans, read-only here: assigning makes the patient's own copy through
+    the service, on the assignment's own admin page (linked below) or the staff pages."""
+
     model = Assignment
     extra = 0
     fields = ["routine", "starts_on", "ends_on", "weekdays", "sessions_per_day"]
+    readonly_fields = fields
     show_change_link = True
 
     def get_queryset(self, request):
@@ -39,7 +60,7 @@ class InvitationInline(ReadOnlyMixin, admin.TabularInline):
 @admin.register(Patient)
 class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
     audit_patient_path = ""
-    actions = ["sign_out_everywhere"]
+    actions = ["archive", "restore", "sign_out_everywhere"]
     list_display = ["__str__", "physiotherapist", "email", "has_account", "archived"]
     list_filter = [("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["physiotherapist__user", "user"]
@@ -49,15 +70,69 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         "first_name",
         "last_name",
         "email",
+        "birth_year",
+        "phone",
+        "referral_reason",
         "physiotherapist",
         "user",
         "archived_at",
+        "staff_pages",
         "record_export",
     ]
     # The sign-in is made by accepting an invitation, never picked here: a list of the
-    # clinic's sign-ins would offer staff accounts (clinic.account_kinds).
-    readonly_fields = ["user", "record_export"]
+    # clinic's sign-ins would offer staff accounts (clinic.account_kinds). Archiving is an
+    # action (through the service, which also withdraws open invitations), not a date field.
+    readonly_fields = ["user", "archived_at", "staff_pages", "record_export"]
     inlines = [AssignmentInline, InvitationInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A patient stays in their clinic: their plans are copies in that clinic.
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["clinic"] if obj is not None else fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+
+        class ServiceCheckedForm(form):
+            """Runs the roster service's own check before anything is saved."""
+
+            def clean(self):
+                data = super().clean()
+                clinic = data.get("clinic") or getattr(self.instance, "clinic", None)
+                if clinic is not None:
+                    try:
+                        patient_check_physiotherapist(
+                            clinic=clinic, physiotherapist=data.get("physiotherapist")
+                        )
+                    except ValidationError as error:
+                        self.add_error(None, error)
+                return data
+
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        """Through the roster services, like the staff pages and the API."""
+        fields = {
+            name: form.cleaned_data[name] for name in PATIENT_FIELDS if name in form.cleaned_data
+        }
+        if change:
+            patient_update(patient=obj, **fields)
+        else:
+            saved = patient_create(clinic=form.cleaned_data["clinic"], **fields)
+            obj.__dict__.update(saved.__dict__)  # the admin goes on with what was saved
+        self.audit_saved(request, obj)
+
+    @admin.display(description=_("staff pages"))
+    def staff_pages(self, obj: Patient) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("staff:patient_detail", args=[obj.pk]),
+            _("Open the patient's page"),
+            reverse("admin:patients_assignment_add") + f"?patient={obj.pk}",
+            _("Assign a routine (the patient gets their own copy)"),
+        )
 
     @admin.display(description=_("record"))
     def record_export(self, obj: Patient) -> str:
@@ -97,6 +172,36 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
             messages.SUCCESS,
         )
 
+    def _each_through(self, request, queryset, service, action: str, done: str) -> None:
+        from clinic.audit.trail import audit_record
+
+        count = 0
+        for patient in queryset:
+            service(patient=patient)
+            audit_record(request, patient=patient, action=action)
+            count += 1
+        self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Archive (off the roster, sign-in and invitations stop)"))
+    def archive(self, request, queryset):
+        self._each_through(
+            request,
+            queryset.filter(archived_at__isnull=True),
+            patient_archive,
+            "change",
+            _("Patients archived: %(count)d."),
+        )
+
+    @admin.action(description=_("Restore archived patients"))
+    def restore(self, request, queryset):
+        self._each_through(
+            request,
+            queryset.filter(archived_at__isnull=False),
+            patient_restore,
+            "change",
+            _("Patients restored: %(count)d."),
+        )
+
     @admin.display(boolean=True, description=_("has sign-in"))
     def has_account(self, obj: Patient) -> bool:
         return obj.user_id is not None
@@ -110,14 +215,26 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         return request.user.is_superuser
 
 
-class PauseInline(ClinicScopedMixin, admin.TabularInline):
+class PauseInline(ReadOnlyMixin, ClinicScopedMixin, admin.TabularInline):
+    """Pauses, read-only: pausing and resuming are actions on the plans list (through the
+    plan services, which refuse a second open pause)."""
+
     model = AssignmentPause
     extra = 0
     fields = ["starts_on", "ends_on"]
+    readonly_fields = fields
+
+
+SCHEDULE_FIELDS = ("starts_on", "ends_on", "weekdays", "sessions_per_day")
 
 
 @admin.register(Assignment)
 class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
+    """A patient's plan. Adding one goes through assignment_create (the patient gets their
+    own copy of the chosen routine; an empty routine or another patient's plan is refused)
+    and changing the schedule through assignment_schedule (the patient is told), exactly as
+    on the staff pages and in the API: the admin is a door like the others."""
+
     clinic_lookup = "patient__clinic"
     list_display = ["patient", "routine", "starts_on", "ends_on", "sessions_per_day"]
     list_select_related = ["patient", "routine"]
@@ -125,8 +242,115 @@ class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
     autocomplete_fields = ["patient", "routine"]
     date_hierarchy = "starts_on"
     inlines = [PauseInline]
+    actions = ["pause", "resume", "end"]
+    fields = ["patient", "routine", *SCHEDULE_FIELDS, "created_by", "staff_pages"]
     # Who assigned it is recorded by the service, not chosen from the clinic's sign-ins.
-    readonly_fields = ["created_by"]
+    readonly_fields = ["created_by", "staff_pages"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A plan's patient and routine (their own copy) never change; its steps are edited
+        # in the builder, which tells the patient.
+        return fields + ["patient", "routine"] if obj is not None else fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "routine" in form.base_fields:
+            form.base_fields["routine"].help_text = _(
+                "A template or draft: the patient gets their own copy of it."
+            )
+
+        class ServiceCheckedForm(form):
+            """Asks the plan service's own checks, so a refused assignment shows its
+            message here and nothing is saved."""
+
+            def _post_clean(self):
+                if self.instance.pk is None:
+                    # The routine chosen is the source of the copy, never the plan itself:
+                    # the model's own-copy check applies to what the service saves.
+                    self._validate_own_copy()
+                    return
+                super()._post_clean()
+
+            def _validate_own_copy(self):
+                data = self.cleaned_data
+                patient = data.get("patient")
+                if patient is None:
+                    return
+                try:
+                    assignment_validate(
+                        patient=patient,
+                        routine=data.get("routine"),
+                        starts_on=data.get("starts_on"),
+                        ends_on=data.get("ends_on"),
+                    )
+                except ValidationError as error:
+                    for field, errors in error.message_dict.items():
+                        self.add_error(field if field in self.fields else None, errors)
+
+        return ServiceCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        schedule = {name: form.cleaned_data[name] for name in SCHEDULE_FIELDS}
+        if change:
+            if any(name in form.changed_data for name in SCHEDULE_FIELDS):
+                original = Assignment.objects.get(id=obj.id)
+                assignment_schedule(assignment=original, **schedule)
+                obj.changed_at, obj.change_summary = original.changed_at, original.change_summary
+        else:
+            saved = assignment_create(
+                patient=form.cleaned_data["patient"],
+                routine=form.cleaned_data["routine"],
+                created_by=request.user,
+                **schedule,
+            )
+            obj.__dict__.update(saved.__dict__)  # the admin goes on with what was saved
+        self.audit_saved(request, obj)
+
+    def save_formset(self, request, form, formset, change):
+        # The pauses are read-only here: nothing to save, nothing to log.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    @admin.display(description=_("staff pages"))
+    def staff_pages(self, obj: Assignment) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("staff:patient_detail", args=[obj.patient_id]),
+            _("The patient's page (pause, resume, end)"),
+            reverse("routines:builder", args=[obj.routine_id]),
+            _("Edit the exercises in the builder (the patient is told)"),
+        )
+
+    def _each_through(self, request, queryset, service, done: str) -> None:
+        from clinic.audit.trail import audit_record
+
+        count = 0
+        for assignment in queryset.select_related("patient__clinic"):
+            try:
+                service(assignment=assignment)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{assignment}: {' '.join(error.messages)}", messages.ERROR
+                )
+                continue
+            audit_record(request, patient=assignment.patient, action="change")
+            count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Pause from today"))
+    def pause(self, request, queryset):
+        self._each_through(request, queryset, assignment_pause, _("Plans paused: %(count)d."))
+
+    @admin.action(description=_("Resume from today"))
+    def resume(self, request, queryset):
+        self._each_through(request, queryset, assignment_resume, _("Plans resumed: %(count)d."))
+
+    @admin.action(description=_("End today"))
+    def end(self, request, queryset):
+        self._each_through(request, queryset, assignment_end, _("Plans ended: %(count)d."))
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

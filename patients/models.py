@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,13 @@ class Patient(models.Model):
         _("last name"), max_length=100, blank=True, validators=[validate_name]
     )
     email = models.EmailField(_("email"), blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    phone = models.CharField(
+        _("phone number"), max_length=40, blank=True, validators=[validate_text]
+    )
+    referral_reason = models.TextField(
+        _("reason for referral"), max_length=2000, blank=True, validators=[validate_text]
+    )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -44,6 +52,12 @@ class Patient(models.Model):
             models.Index(fields=["clinic", "last_name", "first_name"], name="patient_roster_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(birth_year__isnull=True)
+                | Q(birth_year__gte=1900, birth_year__lte=2100),
+                name="patient_birth_year_plausible",
+                violation_error_message=_("Enter a year of birth from 1900 on."),
+            ),
             models.CheckConstraint(
                 condition=~Q(first_name=""), name="patient_first_name_not_empty"
             ),
@@ -136,10 +150,26 @@ class Assignment(models.Model):
                 condition=Q(sessions_per_day__gte=1, sessions_per_day__lte=SESSIONS_PER_DAY_MAX),
                 name="assignment_sessions_per_day_in_range",
             ),
+            # A plan is the patient's own copy: two plans never share a routine, so editing
+            # one patient's plan can never change another's (see clean() for the rest).
+            models.UniqueConstraint(fields=["routine"], name="assignment_routine_own_copy"),
         ]
 
     def __str__(self) -> str:
         return f"{self.patient}: {self.routine}"
+
+    def clean(self):
+        """The rest of the own-copy rule, which no single-table constraint can say: a plan
+        never points at a template (built-in or the clinic's) or another clinic's routine.
+        full_clean() runs it, so the admin, the API and the pages all meet it; together with
+        the unique routine it also rules out another patient's copy."""
+        if self.routine_id is None or self.patient_id is None:
+            return
+        routine = self.routine
+        if routine.is_template or routine.clinic_id != self.patient.clinic_id:
+            raise ValidationError(
+                {"routine": _("A plan is the patient's own copy, never a template.")}
+            )
 
     def runs_on_weekday(self, weekday: int) -> bool:
         return bool(self.weekdays & (1 << weekday))

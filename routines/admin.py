@@ -1,12 +1,22 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.access import staff_member
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
-from routines.builder.services import routine_copy
+from routines.builder.services import (
+    STEP_PRESCRIPTION_FIELDS,
+    routine_archive,
+    routine_copy,
+    routine_create,
+    routine_steps_save,
+    routine_update,
+)
 from routines.models import Exercise, Routine, RoutineStep
 
 
@@ -44,38 +54,148 @@ class ExerciseAdmin(ClinicScopedAdmin):
         return obj.archived_at is not None
 
 
+class StepRowForm(forms.ModelForm):
+    """One step row. Its place is a plain number (not the model's position, which is unique
+    among active steps and would refuse a swap row by row): the whole list is saved at once
+    by routine_steps_save, like the builder's one form."""
+
+    order = forms.IntegerField(label=_("order"), min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.fields["order"].initial = self.instance.position
+
+
 class RoutineStepInline(ClinicScopedMixin, admin.TabularInline):
     model = RoutineStep
+    form = StepRowForm
     extra = 0
     autocomplete_fields = ["exercise"]
-    fields = [
-        "position",
-        "exercise",
-        "hold_seconds",
-        "repetitions",
-        "sets",
-        "sides",
-        "rest_seconds",
-        "note",
-        "archived_at",
-    ]
     ordering = ["position"]
 
+    def get_fields(self, request, obj=None):
+        # The step's prescription as the builder edits it (whatever fields it has).
+        return ["order", "exercise", *STEP_PRESCRIPTION_FIELDS]
+
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("exercise")
+        # Archived steps are history (their completions point at them), not part of it.
+        return (
+            super()
+            .get_queryset(request)
+            .filter(archived_at__isnull=True)
+            .select_related("exercise")
+        )
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class StepRow(formset.form):
+            def hand_clean_DELETE(self):
+                # A done step is protected from deletion: the service archives it instead,
+                # so the admin's "would delete protected objects" refusal does not apply.
+                pass
+
+        class StepRows(formset):
+            form = StepRow
+
+            def clean(self):
+                super().clean()
+                for row in self.forms:
+                    if row.instance.pk is not None and "exercise" in row.changed_data:
+                        row.add_error(
+                            "exercise",
+                            _("A step keeps its exercise: remove it and add a new step."),
+                        )
+
+        return StepRows
 
 
 @admin.register(Routine)
 class RoutineAdmin(ClinicScopedAdmin):
+    """Routines through the builder's services: creating, renaming, the step list (saved at
+    once, a removed step that was done is archived, a patient whose plan it is gets the
+    builder's change notice), archiving; the admin is a door like the others."""
+
     shows_builtins = True
     list_display = ["name", "is_template", "clinic", "step_count", "archived"]
     list_filter = ["is_template", ("archived_at", admin.EmptyFieldListFilter)]
     list_select_related = ["clinic"]
     search_fields = ["name", "goal"]
     inlines = [RoutineStepInline]
-    actions = ["duplicate"]
-    fields = ["clinic", "name", "goal", "is_template", "copied_from", "archived_at"]
-    readonly_fields = ["copied_from"]
+    actions = ["duplicate", "archive"]
+    fields = ["clinic", "name", "goal", "is_template", "copied_from", "archived_at", "staff_pages"]
+    readonly_fields = ["copied_from", "archived_at", "staff_pages"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["clinic"] if obj is not None else fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None and obj.assignments.exists():
+            # Routine.clean refuses it with a form error; the help says so beforehand.
+            form.base_fields["is_template"].help_text = _(
+                "This routine is a patient's plan: duplicate it to make a template."
+            )
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if change:
+            saved = routine_update(
+                routine=Routine.objects.get(id=obj.id),
+                name=data["name"],
+                goal=data["goal"],
+                is_template=data["is_template"],
+            )
+        else:
+            saved = routine_create(
+                clinic=data["clinic"],
+                name=data["name"],
+                goal=data["goal"],
+                is_template=data["is_template"],
+                created_by=request.user,
+            )
+        obj.__dict__.update(saved.__dict__)  # the admin goes on with what was saved
+
+    def save_formset(self, request, form, formset, change):
+        """The step rows, saved at once through routine_steps_save (in the rows' order)."""
+        rows = []
+        for index, row in enumerate(formset.forms):
+            data = getattr(row, "cleaned_data", None)
+            if not data or (row.instance.pk is None and not row.has_changed()):
+                continue
+            item = {name: data[name] for name in STEP_PRESCRIPTION_FIELDS if name in data}
+            if row.instance.pk is not None:
+                item["step"] = row.instance
+            else:
+                item["exercise"] = data["exercise"]
+            item["delete"] = bool(data.get("DELETE"))
+            order = data.get("order")
+            rows.append(((order if order is not None else 10_000, index), item))
+        rows.sort(key=lambda row: row[0])
+        routine_steps_save(routine=form.instance, steps=[item for _key, item in rows])
+        # The admin's history line: the service saved the rows, so name none of them.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    @admin.display(description=_("staff pages"))
+    def staff_pages(self, obj: Routine) -> str:
+        if obj.pk is None:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("routines:builder", args=[obj.pk]),
+            _("Open in the builder"),
+        )
+
+    @admin.action(description=_("Archive selected routines"))
+    def archive(self, request, queryset):
+        count = 0
+        for routine in queryset.filter(archived_at__isnull=True, clinic__isnull=False):
+            routine_archive(routine=routine)
+            count += 1
+        self.message_user(request, _("Routines archived: %(count)d.") % {"count": count})
 
     def get_queryset(self, request):
         return (

@@ -1,5 +1,10 @@
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from clinic.validators import validate_name, validate_text
@@ -37,6 +42,24 @@ def _range(field: str, low: int, high: int, name: str) -> models.CheckConstraint
     )
 
 
+def search_form(text: str) -> str:
+    """Text as the library search compares it: lower case, without accents ("Étirement"
+    and "etirement" are the same), spaces squeezed."""
+    decomposed = unicodedata.normalize("NFKD", str(text).casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.split())
+
+
+def _labels(choices: type[models.TextChoices], value: str) -> list[str]:
+    """A choice's label in every language the site speaks (a search may use any)."""
+    label = dict(choices.choices).get(value, value)
+    labels = []
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            labels.append(str(label))
+    return labels
+
+
 class Exercise(models.Model):
     """An exercise of the library. Built in (read-only, for every clinic) when it has no clinic."""
 
@@ -72,6 +95,10 @@ class Exercise(models.Model):
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What the library search matches (search_form of the name, body region, kind and cues),
+    # kept on save. On PostgreSQL a trigram index serves its "contains" lookups (migration
+    # routines 0005).
+    search_text = models.TextField(editable=False, blank=True, default="")
 
     class Meta:
         verbose_name = _("exercise")
@@ -101,6 +128,22 @@ class Exercise(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.searchable_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def searchable_text(self) -> str:
+        parts = [
+            self.name,
+            *_labels(BodyRegion, self.body_region),
+            *_labels(ExerciseKind, self.kind),
+            self.cues,
+        ]
+        return search_form(" ".join(parts))
 
     @property
     def is_builtin(self) -> bool:
@@ -147,6 +190,14 @@ class Routine(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self):
+        """A patient's plan stays their own copy: it cannot be turned into a template that
+        others would be assigned (assigning copies a template, never shares it)."""
+        if self.is_template and self.pk is not None and self.assignments.exists():
+            raise ValidationError(
+                {"is_template": _("This routine is a patient's plan; duplicate it instead.")}
+            )
 
     @property
     def is_builtin(self) -> bool:

@@ -57,6 +57,22 @@ class RoleBackend(ModelBackend):
     query: nearly every page needs one of them, and a query more per request is the price
     of a page (clinic/benchmark/notes.md)."""
 
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        """A username or an email address, in any case (issue 14): staff and patients are
+        told their username once, and remember their address better."""
+        if username is None:
+            username = kwargs.get(User.USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        user = user_for_sign_in(username)
+        if user is None:
+            # As slow as a real check, so a wrong name is not told apart by its timing.
+            User().set_password(password)
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
     def get_user(self, user_id):
         users = User._default_manager.select_related("staff__clinic", "patient__clinic")
         try:
@@ -64,6 +80,38 @@ class RoleBackend(ModelBackend):
         except User.DoesNotExist:
             return None
         return user if self.user_can_authenticate(user) else None
+
+
+def user_for_sign_in(entered: str) -> User | None:
+    """The one account a sign-in name means: the username as typed, else the username in
+    any case, else the email address in any case; None when none or several match (two
+    people sharing an address then sign in with their usernames)."""
+    entered = entered.strip()
+    if not entered:
+        return None
+    users = User._default_manager
+    exact = users.filter(username=entered).first()
+    if exact is not None:
+        return exact
+    for lookup in ("username__iexact", "email__iexact"):
+        matches = list(users.filter(**{lookup: entered})[:2])
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            return None
+    return None
+
+
+def axes_username(request, credentials) -> str:
+    """What django-axes counts failures against: the account the entered name means, so
+    "Nina", "NINA" and nina@example.org share one count (each spelling would otherwise
+    get its own five tries); a name that means no account counts as typed, lower-cased."""
+    if credentials:
+        entered = credentials.get("username") or ""
+    else:
+        entered = getattr(request, "POST", {}).get("username", "") if request else ""
+    user = user_for_sign_in(entered) if entered else None
+    return user.get_username().lower() if user is not None else entered.strip().lower()
 
 
 def is_staff_user(user: AbstractBaseUser) -> bool:

@@ -11,5 +11,6 @@ urlpatterns = [
     path("two-factor/", two_factor_views.clinic_setting, name="two_factor_setting"),
     path("<int:member_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("<int:member_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),
+    path("<int:member_id>/resend/", views.staff_resend, name="staff_resend"),
     path("welcome/<uidb64>/<token>/", views.WelcomeView.as_view(), name="welcome"),
 ]

@@ -53,15 +53,48 @@ def staff_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "team/staff_form.html", {"form": form}, status=400)
     member = staff_invite(clinic=request.staff.clinic, **form.cleaned_data)
+    url = _send_welcome(request, member)
+    return render(request, "team/staff_invited.html", {"member": member, "url": url})
+
+
+def _send_welcome(request: HttpRequest, member: StaffMember) -> str:
+    """Email the member their username and a link to choose a password; returns the link."""
     url = _welcome_url(request, member)
     send_mail(
         _("Your Limber account at %(clinic)s") % {"clinic": member.clinic.name},
-        _("Hello %(name)s,\n\nChoose your password to start using Limber:\n\n%(url)s\n")
-        % {"name": member.user.first_name, "url": url},
+        _(
+            "Hello %(name)s,\n\n%(clinic)s has given you a Limber account.\n\n"
+            "Your username: %(username)s\n"
+            "(You can also sign in with this email address.)\n\n"
+            "Choose your password to start using Limber (the link works once):\n\n%(url)s\n"
+        )
+        % {
+            "name": member.user.first_name,
+            "clinic": member.clinic.name,
+            "username": member.user.get_username(),
+            "url": url,
+        },
         None,
         [member.user.email],
     )
-    return render(request, "team/staff_invited.html", {"member": member, "url": url})
+    return url
+
+
+@clinic_admin_required
+@require_POST
+def staff_resend(request: HttpRequest, member_id: int) -> HttpResponse:
+    """Send the welcome email again to someone invited who has not chosen a password."""
+    member = _get_member_for_admin(request, member_id)
+    if not member.has_not_joined:
+        messages.error(request, _("%(name)s has already joined.") % {"name": member.user})
+        return redirect("team:staff_list")
+    _send_welcome(request, member)
+    messages.success(
+        request,
+        _("We sent %(name)s a new link at %(email)s.")
+        % {"name": member.user, "email": member.user.email},
+    )
+    return redirect("team:staff_list")
 
 
 @clinic_admin_required
@@ -95,8 +128,24 @@ class WelcomeView(auth_views.PasswordResetConfirmView):
     """A new staff member chooses their password (the link works once)."""
 
     template_name = "team/welcome.html"
-    success_url = reverse_lazy("login")
-    post_reset_login = False
+    success_url = reverse_lazy("home")
+    # Signed in straight away, so nobody lands on an empty sign-in page; a clinic admin (or
+    # anyone whose clinic asks for it) is then held to enrol an authenticator first
+    # (clinic.accounts.twofactor.middleware).
+    post_reset_login = True
+    post_reset_login_backend = "clinic.accounts.signin.RoleBackend"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(
+            self.request,
+            _(
+                "Welcome to Limber. Your username is %(username)s; "
+                "you can also sign in with %(email)s."
+            )
+            % {"username": self.user.get_username(), "email": self.user.email},
+        )
+        return response
 
     def get_user(self, uidb64):
         # A welcome link sets a staff member's password, never a patient's or the operator's

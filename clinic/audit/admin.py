@@ -44,6 +44,11 @@ class AuditedAdminMixin:
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        self.audit_saved(request, obj)
+
+    def audit_saved(self, request, obj) -> None:
+        """Mark the page's object as saved; an admin that saves through a service (rather
+        than super().save_model) calls this after the service ran."""
         request._audit_object = obj
         request._audit_saved = True
 

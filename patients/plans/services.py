@@ -14,6 +14,42 @@ from routines.builder.services import routine_copy
 from routines.models import Routine
 
 
+def routine_assignable_problem(routine: Routine, *, patient: Patient) -> str | None:
+    """Why `routine` cannot be given to `patient`, in words for staff; None when it can.
+
+    Pages, the API and the admin all ask this before assigning (and assignment_create asks
+    again), so each refuses an empty routine, another patient's plan or another clinic's
+    routine with the same message."""
+    if routine.clinic_id not in (None, patient.clinic_id) or routine.archived_at is not None:
+        return _("Choose one of your clinic's routines.")
+    if not routine.is_template and routine.assignments.exists():
+        return _("This routine is another patient's plan: choose a template or a draft.")
+    if not routine.steps.filter(archived_at__isnull=True).exists():
+        return _("This routine has no exercises yet: add at least one before assigning it.")
+    return None
+
+
+def assignment_validate(
+    *,
+    patient: Patient,
+    routine: Routine | None,
+    starts_on: datetime.date | None,
+    ends_on: datetime.date | None,
+) -> None:
+    """Raise a ValidationError (per field) for an assignment the clinic must not make."""
+    errors = {}
+    if patient.archived_at is not None:
+        errors["patient"] = _("Restore this patient before assigning a routine.")
+    if routine is not None:
+        problem = routine_assignable_problem(routine, patient=patient)
+        if problem:
+            errors["routine"] = problem
+    if starts_on and ends_on and ends_on < starts_on:
+        errors["ends_on"] = _("The end comes after the start.")
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def assignment_create(
     *,
@@ -25,7 +61,9 @@ def assignment_create(
     sessions_per_day: int = 1,
     created_by: AbstractBaseUser | None = None,
 ) -> Assignment:
-    """Put a patient on a routine. The patient always gets their own copy of it."""
+    """Put a patient on a routine. The patient always gets their own copy of it; an empty
+    routine, another patient's plan or another clinic's routine is refused."""
+    assignment_validate(patient=patient, routine=routine, starts_on=starts_on, ends_on=ends_on)
     own_copy = routine_copy(
         routine=routine, clinic=patient.clinic, is_template=False, created_by=created_by
     )

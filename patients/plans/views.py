@@ -5,6 +5,7 @@ changed" notice."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +19,12 @@ from patients.plans.forms import AssignForm, ScheduleForm
 from patients.plans.services import assignment_change_seen, assignment_create
 from routines.builder.selectors import routines_for_clinic
 from routines.models import Routine
+
+PATIENT_CHOICES = 50
+
+
+def _family_name_first(patient: Patient) -> str:
+    return f"{patient.last_name}, {patient.first_name}" if patient.last_name else str(patient)
 
 
 def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
@@ -56,7 +63,14 @@ def _assign(request: HttpRequest, form: AssignForm, *, patient=None, routine=Non
     patient = patient or form.cleaned_data["patient"]
     audit_patient(request, patient)
     routine = routine or form.cleaned_data["routine"]
-    assignment_create(patient=patient, routine=routine, created_by=request.user, **form.schedule())
+    try:
+        assignment_create(
+            patient=patient, routine=routine, created_by=request.user, **form.schedule()
+        )
+    except ValidationError as error:
+        for field, field_errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, field_errors)
+        return render(request, "staff/assign.html", context, status=400)
     audit_action(request, "create")
     messages.success(
         request,
@@ -87,6 +101,23 @@ def assign_routine(request: HttpRequest, routine_id: int) -> HttpResponse:
     routine = _get_assignable_routine_for_staff(request, routine_id)
     patients = Patient.objects.filter(clinic=request.staff.clinic, archived_at__isnull=True)
     form = AssignForm(request.POST or None, patients=patients, initial=_assign_initial(request))
+    # A clinic may have thousands of patients: the list offers the first matches of a
+    # search (by family name), while any of the clinic's patients is accepted.
+    q = request.GET.get("q", "").strip()[:100]
+    found = patients.order_by("last_name", "first_name", "id")
+    if q:
+        found = found.filter(
+            Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+        )
+    shown = list(found[: PATIENT_CHOICES + 1])
+    form.fields["patient"].widget.choices = [("", "---------")] + [
+        (
+            patient.pk,
+            f"{patient.last_name}, {patient.first_name}" if patient.last_name else str(patient),
+        )
+        for patient in shown[:PATIENT_CHOICES]
+    ]
+    form.patient_search = {"q": q, "more": len(shown) > PATIENT_CHOICES, "count": len(shown)}
     return _assign(request, form, routine=routine)
 
 

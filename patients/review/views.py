@@ -82,7 +82,12 @@ class DashboardFilterForm(forms.Form):
 
 def _overview_for(request: HttpRequest, member: StaffMember):
     """The filtered, sorted rows of the staff home page, or the invalid form."""
-    form = DashboardFilterForm(request.GET, clinic=member.clinic)
+    data = request.GET
+    if "physiotherapist" not in data and member.role == StaffMember.Role.PHYSIOTHERAPIST:
+        # A physiotherapist starts with their own patients; "Everyone" is one click away.
+        data = data.copy()
+        data["physiotherapist"] = str(member.pk)
+    form = DashboardFilterForm(data, clinic=member.clinic)
     if not form.is_valid():
         return form, None
     chosen = form.cleaned_data["physiotherapist"]
@@ -173,6 +178,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "columns": columns,
         "export_query": export_query,
         "today": member.clinic.today(),
+        "showing_own": form.cleaned_data["physiotherapist"] == str(member.pk),
+        "showing_everyone": form.cleaned_data["physiotherapist"] == "",
     }
     return render(request, "staff/dashboard.html", context)
 
@@ -270,15 +277,20 @@ class ReviewForm(forms.Form):
 @require_POST
 def review(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Mark a patient's alert as looked at, for the data the staff member saw; then back
-    to the staff home page as it was (`_back_to_dashboard`)."""
+    to the staff home page as it was (`_back_to_dashboard`), or to the patient's progress
+    page when it was marked there."""
     patient = _get_patient_for_staff(request, patient_id)
     form = ReviewForm(request.POST, patient=patient)
     if not form.is_valid():
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     rows = clinic_overview(clinic=patient.clinic, patient=patient)
+    if request.POST.get("back") == "progress":
+        back = redirect("dashboard:progress", patient.pk)
+    else:
+        back = _back_to_dashboard(request)
     if not rows or not rows[0].reasons:
         messages.info(request, _("%(patient)s needs no attention now.") % {"patient": patient})
-        return _back_to_dashboard(request)
+        return back
     row = rows[0]
     attention_review_record(
         patient=patient,
@@ -289,7 +301,7 @@ def review(request: HttpRequest, patient_id: int) -> HttpResponse:
         latest_pain=row.latest_pain,
     )
     messages.success(request, _("Marked %(patient)s as reviewed.") % {"patient": patient})
-    return _back_to_dashboard(request)
+    return back
 
 
 def _calendar_state(day, today: datetime.date) -> str:

@@ -35,6 +35,9 @@ class PatientSerializer(serializers.ModelSerializer):
             "last_name",
             "email",
             "physiotherapist",
+            "birth_year",
+            "phone",
+            "referral_reason",
             "has_account",
             "archived_at",
             "created_at",
@@ -52,6 +55,9 @@ class PatientInputSerializer(serializers.Serializer):
         max_length=254, allow_null=True, required=False, help_text="An address; null for none."
     )
     physiotherapist = fields.IntegerField(min_value=1, allow_null=True, default=None)
+    birth_year = fields.IntegerField(min_value=1900, max_value=2100, allow_null=True, default=None)
+    phone = fields.CharField(max_length=40, allow_blank=True, default="")
+    referral_reason = fields.CharField(max_length=2000, allow_blank=True, default="")
 
     def validate_email(self, value: str | None) -> str:
         return value or ""

@@ -21,7 +21,20 @@ class PatientForm(forms.ModelForm):
 
     class Meta:
         model = Patient
-        fields = ["first_name", "last_name", "email", "physiotherapist"]
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "physiotherapist",
+            "birth_year",
+            "phone",
+            "referral_reason",
+        ]
+        widgets = {
+            "referral_reason": forms.Textarea(attrs={"rows": 3}),
+            "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        }
+        help_texts = {"birth_year": _("Optional, e.g. 1961.")}
 
     def __init__(self, *args, staff: QuerySet, **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,12 +21,25 @@ from patients.roster.selectors import token_hash
 INVITATION_DAYS = 7
 
 
-PATIENT_FIELDS = ("first_name", "last_name", "email", "physiotherapist")
+PATIENT_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "physiotherapist",
+    "birth_year",
+    "phone",
+    "referral_reason",
+)
+
+
+def patient_check_physiotherapist(*, clinic: Clinic, physiotherapist: StaffMember | None) -> None:
+    """A patient's physiotherapist works in the patient's clinic (asked by every door)."""
+    if physiotherapist is not None and physiotherapist.clinic_id != clinic.id:
+        raise ValidationError({"physiotherapist": _("Choose someone from your clinic.")})
 
 
 def _check_physiotherapist(clinic: Clinic, physiotherapist: StaffMember | None) -> None:
-    if physiotherapist is not None and physiotherapist.clinic_id != clinic.id:
-        raise ValidationError({"physiotherapist": _("Choose someone from your clinic.")})
+    patient_check_physiotherapist(clinic=clinic, physiotherapist=physiotherapist)
 
 
 @transaction.atomic
@@ -37,10 +50,16 @@ def patient_create(
     last_name: str = "",
     email: str = "",
     physiotherapist: StaffMember | None = None,
+    birth_year: int | None = None,
+    phone: str = "",
+    referral_reason: str = "",
 ) -> Patient:
     _check_physiotherapist(clinic, physiotherapist)
     patient = Patient(
         clinic=clinic,
+        birth_year=birth_year,
+        phone=phone,
+        referral_reason=referral_reason,
         first_name=first_name,
         last_name=last_name,
         email=email,

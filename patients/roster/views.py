@@ -92,6 +92,8 @@ def patient_detail(request: HttpRequest, patient_id: int) -> HttpResponse:
     for assignment in patient.all_assignments:
         assignment.is_paused = bool(assignment.open_pauses)
         assignment.is_over = assignment.ends_on is not None and assignment.ends_on < today
+        # Ended today (End was pressed): nothing left to pause or end.
+        assignment.ends_today = assignment.ends_on == today
         assignment.weekday_names = [
             label for day, label in WEEKDAY_CHOICES if assignment.runs_on_weekday(day)
         ]

@@ -64,9 +64,14 @@ def session_start(
     *, assignment: Assignment, started_at: datetime.datetime | None = None
 ) -> Session:
     """Open a session, counted on the clinic-local date it starts. Refused on a paused or
-    ended plan."""
+    ended plan, and on a plan with no active step."""
     started_at = started_at or timezone.now()
     _ensure_assignment_running(assignment, started_at)
+    if not assignment.routine.steps.filter(archived_at__isnull=True).exists():
+        # Nothing to do: the patient would see "0 of 0 done" and be asked how it went.
+        raise ValidationError(
+            {"assignment": _("This plan has no exercises yet. Ask your physiotherapist.")}
+        )
     clinic = assignment.patient.clinic
     return Session.objects.create(
         patient=assignment.patient,

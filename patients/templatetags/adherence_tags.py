@@ -24,4 +24,8 @@ def adherence_figure(adherence: Adherence) -> str:
         "done": adherence.completed,
         "due": adherence.scheduled,
     }
-    return format_html('{} % <span class="muted">({})</span>', percent, done_of_due)
+    return format_html(
+        '<span class="figure">{}\u00a0% <span class="muted">({})</span></span>',
+        percent,
+        done_of_due,
+    )

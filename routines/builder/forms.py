@@ -41,6 +41,23 @@ class StepForm(forms.Form):
         return cls(data, initial=initial, auto_id=f"id_step{step.id}_%s")
 
 
+class StepRowForm(StepForm):
+    """One row of the builder's one form: a saved step (`id`) or a new one (`exercise`),
+    its prescription (StepForm's fields, whatever they are) and whether it was removed."""
+
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    exercise = forms.IntegerField(widget=forms.HiddenInput)
+    remove = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def has_changed(self) -> bool:
+        # A new row is a change even with its exercise's defaults untouched.
+        return True
+
+
+StepFormSet = forms.formset_factory(StepRowForm, extra=0, max_num=100, absolute_max=100)
+STEPS_PREFIX = "steps"
+
+
 class AddStepForm(forms.Form):
     exercise = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -1,6 +1,6 @@
 """Reads for the routine builder: the routines a clinic may see, and one with its steps."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clinic.models import Clinic
 from routines.models import Routine, RoutineStep
@@ -47,3 +47,38 @@ def routine_for_builder(routine_id: int, *, clinic: Clinic) -> Routine | None:
         .filter(id=routine_id)
         .first()
     )
+
+
+ROUTINE_STATUSES = ("template", "plan", "draft")
+
+
+def routine_list_for_clinic(*, clinic: Clinic, q: str = "", status: str = "") -> QuerySet[Routine]:
+    """Every routine the clinic's staff may open, each with its status (a template, a
+    patient's plan, or a draft), its number of active steps and, for a plan, its patient;
+    filtered by status and by a search of the name or the patient's name. One query."""
+    plans = _assignments().filter(routine=OuterRef("pk"))
+    routines = (
+        Routine.objects.filter(Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True)
+        .annotate(
+            step_count=Count("steps", filter=Q(steps__archived_at__isnull=True)),
+            plan_patient_id=Subquery(plans.values("patient_id")[:1]),
+            plan_first_name=Subquery(plans.values("patient__first_name")[:1]),
+            plan_last_name=Subquery(plans.values("patient__last_name")[:1]),
+            plan_ends_on=Subquery(plans.values("ends_on")[:1]),
+        )
+        .select_related("clinic")
+    )
+    if status == "template":
+        routines = routines.filter(is_template=True)
+    elif status == "plan":
+        routines = routines.filter(plan_patient_id__isnull=False)
+    elif status == "draft":
+        routines = routines.filter(is_template=False, plan_patient_id__isnull=True)
+    if q:
+        by_patient = (
+            _assignments()
+            .filter(routine=OuterRef("pk"))
+            .filter(Q(patient__first_name__icontains=q) | Q(patient__last_name__icontains=q))
+        )
+        routines = routines.filter(Q(name__icontains=q) | Q(goal__icontains=q) | Exists(by_patient))
+    return routines.order_by("name", "plan_last_name", "id")

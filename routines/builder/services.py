@@ -86,19 +86,32 @@ def _tell_patients(routine: Routine, summary: str) -> None:
 
 @transaction.atomic
 def routine_create(
-    *, clinic: Clinic, name: str, goal: str = "", created_by: AbstractBaseUser | None = None
+    *,
+    clinic: Clinic,
+    name: str,
+    goal: str = "",
+    is_template: bool = False,
+    created_by: AbstractBaseUser | None = None,
 ) -> Routine:
-    routine = Routine(clinic=clinic, name=name, goal=goal, created_by=created_by)
+    routine = Routine(
+        clinic=clinic, name=name, goal=goal, is_template=is_template, created_by=created_by
+    )
     routine.full_clean()
     routine.save()
     return routine
 
 
 @transaction.atomic
-def routine_update(*, routine: Routine, name: str, goal: str = "") -> Routine:
+def routine_update(
+    *, routine: Routine, name: str, goal: str = "", is_template: bool | None = None
+) -> Routine:
+    """Rename, re-aim or (from the admin) mark as a template; a patient's plan is never made
+    a template (Routine.clean)."""
     changed = routine.name != name or routine.goal != goal
     routine.name = name
     routine.goal = goal
+    if is_template is not None:
+        routine.is_template = is_template
     routine.full_clean()
     routine.save()
     if changed:
@@ -194,3 +207,113 @@ def routine_step_take_out(*, step: RoutineStep) -> None:
     routine, name = step.routine, step.exercise.name
     routine_step_remove(step=step)
     _tell_patients(routine, _("Removed: %(name)s.") % {"name": name})
+
+
+STEP_KEYS = ("step", "exercise", "delete")
+
+
+def _check_new_exercise(routine: Routine, exercise: Exercise) -> None:
+    if exercise.clinic_id not in (None, routine.clinic_id) or exercise.archived_at is not None:
+        raise ValidationError({"exercise": _("This exercise is not in your library.")})
+
+
+@transaction.atomic
+def routine_steps_save(*, routine: Routine, steps: list[dict]) -> list[RoutineStep]:
+    """Save the whole list of a routine's steps at once, as the builder's one form and the
+    admin's step rows submit it.
+
+    `steps` is the new order. Each item holds `step` (an active step of this routine, or
+    None for a new one, which then needs `exercise`), `delete` (take it out: archived when it
+    was ever done, so nothing recorded is lost) and any prescription fields
+    (STEP_PRESCRIPTION_FIELDS; a new step starts from its exercise's defaults). Active steps
+    left out keep their place after the listed ones. A patient whose plan this is gets one
+    notice line per change, as with each single edit. Returns the active steps in order.
+    """
+    current = {
+        step.id: step
+        for step in routine.steps.filter(archived_at__isnull=True)
+        .select_related("exercise")
+        .select_for_update(of=("self",))
+        .order_by("position", "id")
+    }
+    before = list(current)
+    kept, removed, notices = [], [], []
+    for item in steps:
+        unknown = set(item) - set(STEP_KEYS) - set(STEP_PRESCRIPTION_FIELDS)
+        if unknown:
+            raise TypeError(f"unexpected fields {sorted(unknown)}")
+        step = item.get("step")
+        if step is not None and step.id not in current:
+            raise ValidationError(_("This step is not part of this routine any more."))
+        if step is not None and item.get("delete"):
+            removed.append(current.pop(step.id))
+        elif step is not None:
+            kept.append((current.pop(step.id), item))
+        elif not item.get("delete"):
+            exercise = item.get("exercise")
+            if exercise is None:
+                raise ValidationError({"exercise": _("Choose an exercise.")})
+            _check_new_exercise(routine, exercise)
+            kept.append((None, item))
+    kept += [(step, {}) for step in current.values()]  # left out: kept, after the rest
+
+    for step in removed:
+        routine_step_remove(step=step)
+        notices.append(_("Removed: %(name)s.") % {"name": step.exercise.name})
+    # Positions are unique among active steps: park them past any used number first.
+    park = 1 + max([0, *(step.position for step, _item in kept if step is not None)])
+    for step, _item in kept:
+        if step is not None:
+            RoutineStep.objects.filter(id=step.id).update(position=park + step.position)
+    saved = []
+    for position, (step, item) in enumerate(kept, start=1):
+        prescription = {name: item[name] for name in STEP_PRESCRIPTION_FIELDS if name in item}
+        if step is None:
+            exercise = item["exercise"]
+            step = RoutineStep(routine=routine, exercise=exercise, position=position)
+            for name, default in _exercise_defaults(exercise).items():
+                setattr(step, name, default)
+            for name, value in prescription.items():
+                setattr(step, name, value)
+            notices.append(_("Added: %(name)s.") % {"name": exercise.name})
+        else:
+            changed = [name for name, value in prescription.items() if getattr(step, name) != value]
+            for name in changed:
+                setattr(step, name, prescription[name])
+            step.position = position
+            if changed:
+                notices.append(
+                    _("%(name)s: now %(prescription)s.")
+                    % {"name": step.exercise.name, "prescription": prescription_text(step)}
+                )
+        step.full_clean(exclude=["routine"], validate_constraints=False)
+        step.save()
+        saved.append(step)
+    order_now = [step.id for step in saved if step.id in before]
+    if order_now != [step_id for step_id in before if step_id in order_now]:
+        notices.append(_("The order of the exercises changed."))
+    if notices:
+        Routine.objects.filter(id=routine.id).update(updated_at=timezone.now())
+        for notice in notices:
+            _tell_patients(routine, notice)
+    return saved
+
+
+def _exercise_defaults(exercise: Exercise) -> dict:
+    """A new step's prescription: the exercise's default for each field that has one."""
+    return {
+        name: getattr(exercise, f"default_{name}")
+        for name in STEP_PRESCRIPTION_FIELDS
+        if hasattr(exercise, f"default_{name}")
+    }
+
+
+@transaction.atomic
+def routine_save(*, routine: Routine, name: str, goal: str, steps: list[dict]) -> Routine:
+    """The builder's one form: name, goal and the whole list of steps, saved together (all
+    or nothing); see routine_steps_save for the steps."""
+    if routine.is_builtin:
+        raise ValidationError(_("Built-in routines cannot be changed."))
+    routine_update(routine=routine, name=name, goal=goal)
+    routine_steps_save(routine=routine, steps=steps)
+    return routine

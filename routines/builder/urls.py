@@ -7,6 +7,7 @@ urlpatterns = [
     path("routines/new/", views.routine_create, name="routine_create"),
     path("routines/<int:routine_id>/", views.routine_builder, name="builder"),
     path("routines/<int:routine_id>/details/", views.routine_update, name="routine_update"),
+    path("routines/<int:routine_id>/save/", views.routine_save, name="routine_save"),
     path("routines/<int:routine_id>/search/", views.step_search, name="step_search"),
     path("routines/<int:routine_id>/steps/", views.step_add, name="step_add"),
     path("routines/<int:routine_id>/steps/<int:step_id>/", views.step_update, name="step_update"),

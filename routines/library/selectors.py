@@ -3,7 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from clinic.models import Clinic
-from routines.models import Exercise
+from routines.models import Exercise, search_form
 
 BUILTIN = "builtin"
 
@@ -14,12 +14,17 @@ OWN = "own"
 def exercises_for_clinic(
     *, clinic: Clinic, q: str = "", body_region: str = "", source: str = ""
 ) -> QuerySet[Exercise]:
-    """Active built-in exercises and the clinic's own, searched by name and filtered."""
+    """Active built-in exercises and the clinic's own, searched and filtered.
+
+    The search matches every word of `q` in the name, body region, kind and cues, in any
+    case and with or without accents (Exercise.search_text; on PostgreSQL a trigram index
+    serves these "contains" lookups). An empty search lists the whole library.
+    """
     exercises = Exercise.objects.filter(
         Q(clinic=clinic) | Q(clinic__isnull=True), archived_at__isnull=True
     )
-    if q:
-        exercises = exercises.filter(name__icontains=q)
+    for word in search_form(q).split()[:10]:
+        exercises = exercises.filter(search_text__contains=word)
     if body_region:
         exercises = exercises.filter(body_region=body_region)
     if source == BUILTIN:

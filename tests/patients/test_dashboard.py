@@ -250,7 +250,12 @@ def test_dashboard_filters_by_physiotherapist(client, therapist, colleague, clin
     theirs = factories.make_patient(clinic, colleague, first_name="Cleo")
     nobodys = factories.make_patient(clinic, None, first_name="Dora")
     client.force_login(therapist.user)
-    names = {str(row.patient) for row in client.get(dashboard_url()).context["rows"]}
+    # A physiotherapist starts with their own patients; "Everyone" is one click away.
+    response = client.get(dashboard_url())
+    assert [row.patient for row in response.context["rows"]] == [keeping_up.patient]
+    assert 'href="?physiotherapist="' in response.content.decode()
+    rows = client.get(dashboard_url(physiotherapist="")).context["rows"]
+    names = {str(row.patient) for row in rows}
     assert names == {str(keeping_up.patient), str(theirs), str(nobodys)}
     rows = client.get(dashboard_url(physiotherapist=colleague.pk)).context["rows"]
     assert [row.patient for row in rows] == [theirs]

@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from patients.models import Assignment, AssignmentPause, Completion, Patient, Session
 from patients.review.adherence import clinic_overview
-from routines.models import RoutineStep
+from routines.models import Routine, RoutineStep
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.scale]
@@ -41,8 +41,15 @@ def populate(clinic, therapist, routine, steps, patients: int) -> None:
         Patient(clinic=clinic, physiotherapist=therapist, first_name="Pat", last_name=f"P{n:05}")
         for n in (next(_ids) for _ in range(patients))
     )
+    # Each plan is its patient's own copy (two plans never share a routine); the recorded
+    # completions point at `routine`'s steps, as after a copy made once history existed.
+    plans = Routine.objects.bulk_create(
+        Routine(clinic=clinic, name=routine.name, is_template=False, copied_from=routine)
+        for _ in made
+    )
     assignments = Assignment.objects.bulk_create(
-        Assignment(patient=patient, routine=routine, starts_on=first_day) for patient in made
+        Assignment(patient=patient, routine=plan, starts_on=first_day)
+        for patient, plan in zip(made, plans, strict=True)
     )
     # One in twenty took a week off a month ago.
     AssignmentPause.objects.bulk_create(

@@ -46,6 +46,7 @@ NOT_PATIENT_DATA = {
     "team:staff_list": "the clinic's staff, no patients",
     "team:staff_create": "adds a staff member",
     "team:staff_deactivate": "a staff member's access",
+    "team:staff_resend": "a staff member's invitation email",
     "team:staff_reactivate": "a staff member's access",
     "team:welcome": "a new staff member sets their password",
     "team:two_factor_setting": "the clinic's sign-in policy",
@@ -316,6 +317,15 @@ WRITES = {
             "change",
         ),
     ),
+    "routines:routine_save": (
+        "therapist",
+        lambda w: (
+            "routines:routine_save",
+            [w["assignment"].routine_id],
+            {"name": "Knees", "goal": "", "steps-TOTAL_FORMS": "0", "steps-INITIAL_FORMS": "0"},
+            "change",
+        ),
+    ),
     "routines:step_add": (
         "therapist",
         lambda w: (
@@ -410,6 +420,7 @@ TAKES_POST = set(WRITES) | {
     "team:staff_create",
     "team:staff_deactivate",
     "team:staff_reactivate",
+    "team:staff_resend",
     "team:welcome",
     "team:two_factor_setting",
     "two_factor:verify",

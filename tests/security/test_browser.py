@@ -33,8 +33,11 @@ def test_admin_change_form_works_under_the_csp(page, sign_in, therapist, patient
     page.goto(f"/admin/patients/patient/{patient.pk}/change/")
     page.get_by_role("heading", name="Change patient").wait_for()
     # The inline formset's "Add another" link is made by the admin's JavaScript: it ran.
-    add_another = page.get_by_role("button", name="Add another Assignment")
-    rows = page.locator("#assignments-group tr.form-row:not(.empty-form)")
+    # (A patient's plans are read-only there; a routine's steps are an editable inline.)
+    page.goto(f"/admin/routines/routine/{assignment.routine_id}/change/")
+    page.get_by_role("heading", name="Change routine").wait_for()
+    add_another = page.get_by_role("button", name="Add another Step")
+    rows = page.locator("#steps-group tr.form-row:not(.empty-form)")
     before = rows.count()
     add_another.click()
     assert rows.count() == before + 1
