@@ -14,8 +14,16 @@ MEDIA_FIELDS = ("image", "video", "video_poster")
 
 
 def media_names(exercise: Exercise) -> dict[str, str]:
-    """The stored name of each of the exercise's files ("" for none)."""
+    """The name of each of the exercise's files ("" for none), as the instance has them."""
     return {field: getattr(exercise, field).name or "" for field in MEDIA_FIELDS}
+
+
+def stored_media_names(exercise: Exercise) -> dict[str, str]:
+    """The names saved in the database: a model form has already put its uploads on the
+    instance by the time a service sees it."""
+    if exercise.pk is None:
+        return {}
+    return Exercise.objects.filter(pk=exercise.pk).values(*MEDIA_FIELDS).get()
 
 
 def media_delete_replaced(*, exercise: Exercise, before: dict[str, str]) -> None:
@@ -59,7 +67,7 @@ def exercise_media_update(
     checked by routines.media.validators); the old files go once this commits."""
     if exercise.is_builtin:
         raise ValidationError(_("Built-in exercises cannot be changed."))
-    before = media_names(exercise)
+    before = stored_media_names(exercise)
     for field in remove:
         if field not in MEDIA_FIELDS:
             raise TypeError(f"unexpected field {field}")
