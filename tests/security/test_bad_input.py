@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from patients.models import Assignment, Completion, Patient
-from patients.services import session_start
+from patients.sessions.services import session_start
 from routines.models import Exercise, Routine
 from tests import factories
 
