@@ -1,7 +1,7 @@
-"""Stored media names: random, with an extension taken from the checked content, and the
-content type each extension is served with."""
+"""The content type each stored extension is served with (the upload checks name files after
+their content, routines.media.validators; routines.models.media_upload_to keeps the
+extension)."""
 
-import uuid
 from pathlib import PurePosixPath
 
 CONTENT_TYPES = {
@@ -14,18 +14,6 @@ CONTENT_TYPES = {
     ".webm": "video/webm",
 }
 PICTURE_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-
-
-def random_media_name(filename: str) -> str:
-    """exercises/<uuid4>.<ext>: nobody can guess another clinic's file or overwrite one.
-
-    The upload checks (routines.media.validators) have already replaced the client's file
-    name with one whose extension matches the content; anything else loses its extension.
-    """
-    extension = PurePosixPath(filename).suffix.lower()
-    if extension not in CONTENT_TYPES:
-        extension = ""
-    return f"exercises/{uuid.uuid4().hex}{extension}"
 
 
 def content_type_for(name: str) -> str | None:

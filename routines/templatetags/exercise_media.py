@@ -9,7 +9,7 @@ the name). Every URL is the permission-checked /media/ view (routines.media.view
 
 from django import template
 
-from routines.illustrations import illustration_for
+from routines.media.illustrations import illustration_for
 from routines.media.names import content_type_for
 
 register = template.Library()
