@@ -147,6 +147,9 @@ def test_library_and_handout_show_the_drawings_and_reduced_motion_shows_the_stil
             page.goto(reverse("routines:handout", args=[routine.id]))
             page.wait_for_load_state("networkidle")
             stills = images_loaded(page, ".handout .illustration-still")
+            for index in range(4):
+                box = page.locator(".handout .illustration-still").nth(index).bounding_box()
+                assert abs(box["width"] / box["height"] - 520 / 160) < 0.1, box
             assert len(stills) == 4, stills
             assert all(natural > 0 for natural in stills), stills
             assert page.locator(".handout svg.illustration-motion").count() == 0
@@ -154,7 +157,10 @@ def test_library_and_handout_show_the_drawings_and_reduced_motion_shows_the_stil
             shoot(page, f"handout-{width}")
             page.emulate_media(media="print")
             for index in range(4):
-                assert box_area(page.locator(".handout .illustration-still").nth(index)) > 5_000
+                box = page.locator(".handout .illustration-still").nth(index).bounding_box()
+                assert box["width"] * box["height"] > 5_000
+                # The drawing keeps its frame's proportions (520 x 160), never letterboxed.
+                assert abs(box["width"] / box["height"] - 520 / 160) < 0.1, box
             shoot(page, f"handout-print-{width}")
         finally:
             context.close()
