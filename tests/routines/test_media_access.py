@@ -195,7 +195,7 @@ def test_media_on_object_storage_redirects_the_allowed_to_a_short_lived_link(
 
 
 def test_media_route_is_not_a_public_file_server(client, settings, therapist):
-    """Nothing under MEDIA_ROOT is served by its path alone, even with DEBUG on."""
+    """Nothing under MEDIA_ROOT is served by its path alone: only a file an exercise owns."""
     settings.MEDIA_ROOT.mkdir(parents=True)
     (settings.MEDIA_ROOT / "stray.png").write_bytes(png_bytes())
     client.force_login(therapist.user)

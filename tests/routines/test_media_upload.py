@@ -289,3 +289,109 @@ def test_api_schema_documents_the_multipart_upload(client):
     properties = schema.json()["components"]["schemas"][ref]["properties"]
     assert properties["video"]["format"] == "binary"
     assert properties["video_poster"]["format"] == "binary"
+
+
+def test_request_body_limit_grows_by_one_video_on_the_upload_urls_only(rf, settings, therapist):
+    from clinic.middleware import request_body_limit
+
+    settings.REQUEST_MAX_BYTES = 1000
+    settings.EXERCISE_VIDEO_MAX_BYTES = 5000
+    exercise = factories.make_exercise(therapist.clinic)
+    uploads = [
+        reverse("routines:exercise_create"),
+        reverse("routines:exercise_update", args=[exercise.id]),
+        reverse("api:exercise-media", args=[exercise.id]),
+        reverse("admin:routines_exercise_add"),
+        reverse("admin:routines_exercise_change", args=[exercise.id]),
+    ]
+    for url in uploads:
+        assert request_body_limit(rf.post(url)) == 6000, url
+    others = [
+        reverse("routines:routine_create"),
+        reverse("api:exercise-detail", args=[exercise.id]),
+        reverse("admin:routines_routine_add"),
+        "/no/such/page/",
+    ]
+    for url in others:
+        assert request_body_limit(rf.post(url)) == 1000, url
+
+
+# Where the media show: builder, preview, handout, library list.
+
+
+def test_builder_preview_and_handout_show_each_exercise_as_they_should(client, therapist):
+    from django.core.files.base import ContentFile
+
+    routine = factories.make_routine(therapist.clinic, steps=1)
+    own = routine.steps.get().exercise
+    own.image.save("picture.png", ContentFile(png_bytes()), save=False)
+    own.video.save("video.webm", ContentFile(webm_bytes()), save=False)
+    own.save()
+    builtin = Exercise.objects.get(clinic=None, name="Knees to chest")
+    routine.steps.create(exercise=builtin, position=2)
+    client.force_login(therapist.user)
+    builder = client.get(reverse("routines:builder", args=[routine.id])).content.decode()
+    assert f'<img class="exercise-thumb" src="{own.image.url}" alt=""' in builder
+    assert "knees-to-chest.svg?view=end#end-view" in builder
+    preview = client.get(reverse("routines:preview", args=[routine.id])).content.decode()
+    assert f'<source src="{own.video.url}" type="video/webm">' in preview
+    assert 'class="illustration-motion"' in preview
+    handout = client.get(reverse("routines:handout", args=[routine.id])).content.decode()
+    assert "<video" not in handout
+    assert f'src="{own.image.url}"' in handout
+    assert 'class="illustration-motion"' not in handout
+    assert "knees-to-chest.svg" in handout
+
+
+def test_library_list_with_pictures_query_count_does_not_grow(
+    client, therapist, django_assert_max_num_queries
+):
+    from django.core.files.base import ContentFile
+
+    picture = png_bytes()
+    for number in range(40):
+        exercise = factories.make_exercise(therapist.clinic, name=f"Stretch {number:02}")
+        exercise.image.save("picture.png", ContentFile(picture), save=True)
+    client.force_login(therapist.user)
+    with django_assert_max_num_queries(8):
+        page = client.get(reverse("routines:exercise_list")).content.decode()
+    assert page.count('class="exercise-thumb"') == 40
+    assert page.count("illustration--thumb") == 4
+
+
+def test_admin_takes_a_video_with_the_same_checks(
+    client, clinic_admin, media_in_tmp, django_capture_on_commit_callbacks
+):
+    exercise = factories.make_exercise(clinic_admin.clinic, name="Seated twist")
+    client.force_login(clinic_admin.user)
+    url = reverse("admin:routines_exercise_change", args=[exercise.id])
+    assert client.get(url).status_code == 200
+    data = {
+        "clinic": str(clinic_admin.clinic_id),
+        "name": "Seated twist",
+        "body_region": "lower_back",
+        "kind": "stretch",
+        "instructions": "Sit tall and turn.",
+        "cues": "",
+        "cautions": "",
+        "default_hold_seconds": "20",
+        "default_repetitions": "1",
+        "default_sets": "1",
+        "default_sides": "both",
+        "video_url": "",
+        "archived_at_0": "",
+        "archived_at_1": "",
+    }
+    refused = client.post(url, {**data, "video": upload("a.webm", PDF, "video/webm")})
+    assert refused.status_code == 200
+    assert "This file is not an MP4 or WebM video" in refused.content.decode()
+    assert stored_files(media_in_tmp) == []
+    saved = client.post(url, {**data, "video": upload("a.webm", webm_bytes(), "video/webm")})
+    assert saved.status_code == 302
+    exercise.refresh_from_db()
+    first = exercise.video.name
+    assert re.fullmatch(r"exercises/[0-9a-f]{32}\.webm", first)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {**data, "video": upload("b.mp4", mp4_bytes(), "video/mp4")})
+    exercise.refresh_from_db()
+    assert stored_files(media_in_tmp) == [exercise.video.name]
