@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 
 from clinic.proxies import is_trusted_proxy
 
@@ -72,11 +73,24 @@ class RequestIdMiddleware:
         return response
 
 
+def request_body_limit(request: HttpRequest) -> int:
+    """REQUEST_MAX_BYTES, plus one video (EXERCISE_VIDEO_MAX_BYTES) for the views that take
+    one (VIDEO_UPLOAD_VIEWS), so a video never opens every URL to large bodies."""
+    limit = settings.REQUEST_MAX_BYTES
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return limit
+    if match.view_name in settings.VIDEO_UPLOAD_VIEWS:
+        return limit + settings.EXERCISE_VIDEO_MAX_BYTES
+    return limit
+
+
 class RequestSizeLimitMiddleware:
-    """Refuses a request whose declared body is over REQUEST_MAX_BYTES, uploads included.
+    """Refuses a request whose declared body is over its limit, uploads included.
 
     Django bounds form fields itself (DATA_UPLOAD_MAX_MEMORY_SIZE) but not file uploads;
-    this bounds the whole body before anything reads it.
+    this bounds the whole body before anything reads it (request_body_limit()).
     """
 
     def __init__(self, get_response):
@@ -88,12 +102,9 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > settings.REQUEST_MAX_BYTES:
-            return render(
-                request,
-                "413.html",
-                {"limit": settings.REQUEST_MAX_BYTES},
-                status=413,
-            )
+            limit = request_body_limit(request)
+            if length > limit:
+                return render(request, "413.html", {"limit": limit}, status=413)
         return self.get_response(request)
 
 

@@ -228,7 +228,9 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # Static files live in the apps (clinic/static/limber/), found by the app finder.
-MEDIA_URL = "media/"
+# Uploads (exercise pictures and videos) are never served by path: /media/<name> is a view
+# that checks who asks (routines/media/views.py, docs/deploy.md "Media storage").
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # Production serves hashed, compressed files collected by `collectstatic`; development and
 # the test suite (STATIC_MANIFEST=0) serve them straight from the apps.
@@ -242,6 +244,48 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+
+# Several app servers keep media in a private S3-compatible bucket: set MEDIA_S3_BUCKET.
+# The /media/ view still checks every request, then redirects to a link that expires after
+# MEDIA_URL_EXPIRY_SECONDS. Credentials come from boto3's usual AWS_* variables or role.
+MEDIA_S3_BUCKET = os.environ.get("MEDIA_S3_BUCKET", "")
+MEDIA_URL_EXPIRY_SECONDS = envint("MEDIA_URL_EXPIRY_SECONDS", 300)
+MEDIA_ORIGINS: list[str] = []
+if MEDIA_S3_BUCKET:
+    _region = os.environ.get("MEDIA_S3_REGION", "")
+    _endpoint = os.environ.get("MEDIA_S3_ENDPOINT_URL", "")
+    STORAGES["default"] = {
+        "BACKEND": "routines.media.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": MEDIA_S3_BUCKET,
+            "region_name": _region or None,
+            "endpoint_url": _endpoint or None,
+            "signature_version": "s3v4",
+            "querystring_auth": True,
+            "querystring_expire": MEDIA_URL_EXPIRY_SECONDS,
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "private, max-age=3600"},
+        },
+    }
+    if _endpoint:
+        _scheme, _host = _endpoint.rstrip("/").split("://", 1)
+        _default_origins = f"{_scheme}://{_host},{_scheme}://{MEDIA_S3_BUCKET}.{_host}"
+    else:
+        _default_origins = f"https://{MEDIA_S3_BUCKET}.s3.amazonaws.com" + (
+            f",https://{MEDIA_S3_BUCKET}.s3.{_region}.amazonaws.com" if _region else ""
+        )
+    MEDIA_ORIGINS = envlist("MEDIA_S3_ORIGIN", _default_origins)
+
+# An exercise's video: MP4 or WebM, at most this large. The views named here take one, so
+# their requests may exceed REQUEST_MAX_BYTES by this much (clinic.middleware).
+EXERCISE_VIDEO_MAX_BYTES = envint("EXERCISE_VIDEO_MAX_BYTES", 25 * 1024 * 1024)
+VIDEO_UPLOAD_VIEWS = [
+    "routines:exercise_create",
+    "routines:exercise_update",
+    "api:exercise-media",
+    "admin:routines_exercise_add",
+    "admin:routines_exercise_change",
+]
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
@@ -260,13 +304,15 @@ DATA_UPLOAD_MAX_NUMBER_FILES = envint("DATA_UPLOAD_MAX_NUMBER_FILES", 10)
 REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 10 * 1024 * 1024)
 
 # No inline scripts or styles anywhere: every script and stylesheet is a static file.
-# QR codes may be data: images or inline SVG.
+# QR codes may be data: images or inline SVG. Pictures and videos come from /media/ (or,
+# redirected there, from the media bucket).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+        "media-src": [SELF, *MEDIA_ORIGINS],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

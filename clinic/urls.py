@@ -5,7 +5,6 @@ urls.py files live in their folders (docs/architecture.md).
 """
 
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -22,6 +21,7 @@ from clinic.accounts import password_reset
 from clinic.accounts.signin import SignInView
 from clinic.benchmark import views as benchmark_views
 from patients.access import patient_of_user
+from routines.media import views as media_views
 
 handler400 = "clinic.security_views.bad_request"
 
@@ -80,14 +80,14 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
+    # Exercise pictures and videos, for those allowed to see them (never served by path).
+    path("media/<path:name>", media_views.media_file, name="media_file"),
     path("", include("routines.urls")),
     path("staff/team/", include("clinic.accounts.urls")),
     path("staff/", include(patients.urls.staff)),
     path("", include(patients.urls.account)),
     path("", include("patients.sessions.urls")),
 ]
-# Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 
 if settings.BENCHMARK_BASELINE:

@@ -17,11 +17,30 @@ from routines.builder.services import (
     routine_steps_save,
     routine_update,
 )
+from routines.media.forms import PictureField, VideoField
+from routines.media.services import (
+    clear_poster_without_video,
+    media_delete_replaced,
+    stored_media_names,
+)
 from routines.models import Exercise, Routine, RoutineStep
+
+
+class ExerciseAdminForm(forms.ModelForm):
+    """The same upload checks as the exercise page (routines.media.validators)."""
+
+    image = PictureField(label=_("picture"), required=False)
+    video = VideoField(label=_("video"), required=False)
+    video_poster = PictureField(label=_("video poster"), required=False)
+
+    class Meta:
+        model = Exercise
+        fields = ["image", "video", "video_poster"]  # the admin adds the rest (fieldsets)
 
 
 @admin.register(Exercise)
 class ExerciseAdmin(ClinicScopedAdmin):
+    form = ExerciseAdminForm
     shows_builtins = True
     list_display = ["name", "body_region", "kind", "default_hold_seconds", "is_builtin", "archived"]
     list_filter = ["body_region", "kind", ("clinic", admin.EmptyFieldListFilter)]
@@ -41,9 +60,17 @@ class ExerciseAdmin(ClinicScopedAdmin):
                 ]
             },
         ),
-        (_("Media"), {"fields": ["image", "video_url"]}),
+        (_("Media"), {"fields": ["image", "video", "video_poster", "video_url"]}),
         (_("Status"), {"fields": ["archived_at"]}),
     ]
+
+    def save_model(self, request, obj: Exercise, form, change: bool) -> None:
+        """Saved as the page saves it: a cleared video takes its poster along, and replaced
+        files are deleted once the change is committed."""
+        before = stored_media_names(obj) if change else {}
+        clear_poster_without_video(obj)
+        super().save_model(request, obj, form, change)
+        media_delete_replaced(exercise=obj, before=before)
 
     @admin.display(boolean=True, description=_("built in"))
     def is_builtin(self, obj: Exercise) -> bool:

@@ -1,4 +1,6 @@
 import unicodedata
+import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -60,6 +62,21 @@ def _labels(choices: type[models.TextChoices], value: str) -> list[str]:
     return labels
 
 
+MEDIA_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".webm"})
+
+
+def media_upload_to(instance, filename: str) -> str:
+    """exercises/<uuid4>.<ext>: nobody can guess another clinic's file or overwrite one.
+
+    The upload checks (routines.media.validators) have already renamed the file after its
+    content (picture.png, video.webm); anything else loses its extension.
+    """
+    extension = PurePosixPath(filename).suffix.lower()
+    if extension not in MEDIA_EXTENSIONS:
+        extension = ""
+    return f"exercises/{uuid.uuid4().hex}{extension}"
+
+
 class Exercise(models.Model):
     """An exercise of the library. Built in (read-only, for every clinic) when it has no clinic."""
 
@@ -90,7 +107,10 @@ class Exercise(models.Model):
     default_sides = models.CharField(
         _("default sides"), max_length=4, choices=Sides.choices, default=Sides.BOTH
     )
-    image = models.ImageField(_("picture"), upload_to="exercises/", blank=True)
+    # Served only through the permission-checked /media/ view (routines.media.views).
+    image = models.ImageField(_("picture"), upload_to=media_upload_to, blank=True)
+    video = models.FileField(_("video"), upload_to=media_upload_to, blank=True)
+    video_poster = models.ImageField(_("video poster"), upload_to=media_upload_to, blank=True)
     video_url = models.URLField(_("video link"), blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -124,6 +144,11 @@ class Exercise(models.Model):
                 condition=Q(default_sides__in=Sides.values), name="exercise_sides_valid"
             ),
             models.CheckConstraint(condition=~Q(name=""), name="exercise_name_not_empty"),
+            models.CheckConstraint(
+                condition=Q(video_poster="") | ~Q(video=""),
+                name="exercise_poster_needs_video",
+                violation_error_message=_("A poster goes with a video: add the video too."),
+            ),
         ]
 
     def __str__(self) -> str:

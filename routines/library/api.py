@@ -16,6 +16,7 @@ from clinic.api import fields
 from clinic.api.permissions import IsStaffMember
 from routines.library.selectors import exercises_for_clinic
 from routines.library.services import exercise_create, exercise_update
+from routines.media.api import ExerciseMediaMixin
 from routines.models import (
     HOLD_SECONDS_MAX,
     REPETITIONS_MAX,
@@ -44,7 +45,11 @@ def staff_clinic(request):
 
 class ExerciseSerializer(serializers.ModelSerializer):
     is_builtin = fields.BooleanField(read_only=True)
-    image = serializers.ImageField(read_only=True, allow_null=True)
+    image = serializers.ImageField(
+        read_only=True, allow_null=True, help_text="Only for the clinic's staff and patients."
+    )
+    video = serializers.FileField(read_only=True, allow_null=True, help_text="MP4 or WebM.")
+    video_poster = serializers.ImageField(read_only=True, allow_null=True)
     video_url = fields.CharField(read_only=True, help_text="A link, or empty.")
 
     class Meta:
@@ -62,6 +67,8 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "default_sets",
             "default_sides",
             "image",
+            "video",
+            "video_poster",
             "video_url",
             "is_builtin",
             "archived_at",
@@ -109,6 +116,7 @@ class ExerciseFilter(fields.FilterSet):
     partial_update=extend_schema(request=ExerciseInputSerializer, responses=ExerciseSerializer),
 )
 class ExerciseViewSet(
+    ExerciseMediaMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,

@@ -1,18 +1,13 @@
-"""The library's forms: filtering it, and a clinic's own exercise with its picture."""
+"""The library's forms: filtering it, and a clinic's own exercise with its picture and video."""
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
 from routines.library.selectors import BUILTIN, OWN
+from routines.media.forms import PictureField, VideoField
 from routines.models import HOLD_SECONDS_MAX, REPETITIONS_MAX, SETS_MAX, BodyRegion, Exercise
-
-IMAGE_MAX_BYTES = 5 * 1024 * 1024
-
-
-IMAGE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
 class ExerciseFilterForm(forms.Form):
@@ -29,28 +24,6 @@ class ExerciseFilterForm(forms.Form):
     )
 
 
-class PictureField(forms.ImageField):
-    """An image upload checked for size before Pillow reads it, then for its real format."""
-
-    default_error_messages = {
-        "too_large": _("The picture is %(size)s; the largest allowed is %(max)s."),
-        "format": _("Upload a JPEG, PNG, WebP or GIF picture."),
-    }
-
-    def to_python(self, data):
-        if data is not None and getattr(data, "size", 0) > IMAGE_MAX_BYTES:
-            raise ValidationError(
-                self.error_messages["too_large"],
-                code="too_large",
-                params={"size": filesizeformat(data.size), "max": filesizeformat(IMAGE_MAX_BYTES)},
-            )
-        upload = super().to_python(data)
-        image = getattr(upload, "image", None)
-        if image is not None and image.format not in IMAGE_FORMATS:
-            raise ValidationError(self.error_messages["format"], code="format")
-        return upload
-
-
 def count_field(label, low: int, high: int, **kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=label, min_value=low, max_value=high, **kwargs)
 
@@ -60,10 +33,16 @@ class ExerciseForm(forms.ModelForm):
     default_repetitions = count_field(_("Default repetitions"), 1, REPETITIONS_MAX)
     default_sets = count_field(_("Default sets"), 1, SETS_MAX)
     image = PictureField(
-        label=_("Picture"),
+        label=_("Picture"), required=False, help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB.")
+    )
+    video = VideoField(label=_("Video"), required=False)
+    video_poster = PictureField(
+        label=_("Video poster"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
-        help_text=_("JPEG, PNG, WebP or GIF, at most 5 MB."),
+        help_text=_(
+            "The still shown before the video plays: JPEG, PNG, WebP or GIF, at most 5 MB. "
+            "Without one, the picture above is used."
+        ),
     )
     video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
 
@@ -81,6 +60,8 @@ class ExerciseForm(forms.ModelForm):
             "default_sets",
             "default_sides",
             "image",
+            "video",
+            "video_poster",
             "video_url",
         ]
         widgets = {
@@ -92,6 +73,13 @@ class ExerciseForm(forms.ModelForm):
     def __init__(self, *args, clinic: Clinic, **kwargs):
         self.clinic = clinic
         super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        video, poster = cleaned.get("video"), cleaned.get("video_poster")
+        if poster and not video:
+            self.add_error("video_poster", _("A poster goes with a video: add the video too."))
+        return cleaned
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()

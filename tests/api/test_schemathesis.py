@@ -28,6 +28,7 @@ EXAMPLES = 100
 REFUSED_BY_RULES = {
     ("POST", "/api/v1/exercises/"): "a name already in the clinic's library",
     ("PATCH", "/api/v1/exercises/{id}/"): "a name already in the clinic's library",
+    ("POST", "/api/v1/exercises/{id}/media/"): "a file that is not a picture or video inside",
     ("POST", "/api/v1/routines/{routine_id}/steps/"): "an exercise id not in your library",
     ("PATCH", "/api/v1/routines/{routine_id}/steps/{id}/"): "an exercise id not in your library",
     ("POST", "/api/v1/patients/"): "a physiotherapist id not of your clinic",

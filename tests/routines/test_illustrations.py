@@ -107,7 +107,7 @@ def test_illustration_tag_renders_the_animated_and_still_pictures():
         assert forbidden not in html
     assert html.count("Lying on the back with knees bent") == 2
     thumb = render(exercise, "thumb")
-    assert f'src="{url}#end-view"' in thumb
+    assert f'src="{url}?view=end#end-view"' in thumb
     assert "<svg" not in thumb
     still = render(exercise, "still")
     assert "<svg" not in still

@@ -107,12 +107,12 @@ def test_exercise_create_refuses_a_file_that_is_not_an_image(client, therapist):
     fake = SimpleUploadedFile("pose.png", b"#!/bin/sh\necho hi\n", content_type="image/png")
     response = client.post(reverse("routines:exercise_create"), {**exercise_data(), "image": fake})
     assert response.status_code == 400
-    assert "Upload a valid image" in response.content.decode()
+    assert "Upload a JPEG, PNG, WebP or GIF picture." in response.content.decode()
     assert not Exercise.objects.filter(name="Cat-cow").exists()
 
 
 def test_exercise_create_refuses_a_picture_that_is_too_large(client, therapist, monkeypatch):
-    monkeypatch.setattr("routines.library.forms.IMAGE_MAX_BYTES", 100)
+    monkeypatch.setattr("routines.media.validators.PICTURE_MAX_BYTES", 100)
     client.force_login(therapist.user)
     response = client.post(
         reverse("routines:exercise_create"),

@@ -1,7 +1,11 @@
 """A small clinic with clinical content worth protecting, for the security tests."""
 
+import io
+
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.core.files.base import ContentFile
+from PIL import Image
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
@@ -17,6 +21,15 @@ GOAL = "Ease lumbar stiffness after the disc operation"
 STEP_NOTE = "Keep the operated knee straight"
 
 
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "teal").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PICTURE = _png()
+
+
 def record_session(assignment: Assignment, *, pain: int = 9, note: str = NOTE) -> Session:
     """A finished session with every step done, and the patient's report."""
     session = session_start(assignment=assignment)
@@ -25,9 +38,22 @@ def record_session(assignment: Assignment, *, pain: int = 9, note: str = NOTE) -
 
 
 @pytest.fixture
-def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin, superuser):
+def world(
+    patient,
+    other_patient,
+    other_clinic_patient,
+    therapist,
+    clinic_admin,
+    superuser,
+    settings,
+    tmp_path,
+):
     routine = factories.make_routine(patient.clinic, goal=GOAL)
     routine.steps.update(note=STEP_NOTE)
+    # The first exercise has a picture, for /media/<name>.
+    settings.MEDIA_ROOT = tmp_path / "media"
+    exercise = routine.steps.first().exercise
+    exercise.image.save("picture.png", ContentFile(PICTURE), save=True)
     assignment = factories.make_assignment(patient, routine)
     session = record_session(assignment)
     other_session = record_session(factories.make_assignment(other_patient), note="Bob's knee")
@@ -62,6 +88,7 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             ),
             # The invitation link's token (only its hash is stored).
             "token": token,
+            "media_name": exercise.image.name,
         },
         # Pages that take another object of a model than `prefer` gives: assigning starts
         # from a template (a patient's own copy is never assigned again).

@@ -41,6 +41,7 @@ NOT_PATIENT_DATA = {
     "routines:exercise_create": "adds an exercise to the library",
     "routines:exercise_detail": "one library exercise",
     "routines:exercise_update": "edits a library exercise",
+    "media_file": "an exercise's picture or video: library content, no patient's data",
     "routines:routine_list": "templates and drafts only; patients' own copies are left out",
     "routines:routine_create": "starts a new draft routine, nobody's plan",
     "team:staff_list": "the clinic's staff, no patients",

@@ -117,6 +117,9 @@ def candidates(route: Route, param: str, prefer: dict) -> list[str]:
         return ["json", "csv", "xml"]
     if lowered == "app_label":
         return ["patients", "clinic", "nosuchapp"]
+    if lowered == "name":  # /media/<name>: a stored picture's name
+        real = prefer.get("media_name")
+        return [v for v in (real,) if v] + [GARBAGE["text"]]
     if lowered in ("token", "uidb64", "key"):
         real = prefer.get(lowered)
         return [v for v in (real, "abc") if v] + [GARBAGE["text"]]
