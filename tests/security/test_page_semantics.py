@@ -140,3 +140,18 @@ def test_a_form_with_errors_says_so_in_the_title(world, roles):
             if not title.startswith("Error:"):
                 failures.append(f"{role} POST {url}: {title!r}")
     assert not failures, "\n".join(failures)
+
+
+def test_admin_pages_load_the_stylesheet_that_underlines_breadcrumb_links(world, roles):
+    client = _client(roles["superuser"])
+    checked = 0
+    for route in ROUTES:
+        if not route.template.startswith("/admin/") or route.template.endswith("/delete/"):
+            continue
+        for url in filled_urls(route, world["prefer"], real_only=True):
+            response = client.get(url)
+            if _parse(response) is None or response.status_code != 200:
+                continue
+            checked += 1
+            assert b"limber/admin.css" in response.content, url
+    assert checked > 20
