@@ -9,7 +9,7 @@ from patients import export_views
 
 from . import audit_views, password_reset, views
 from .benchmark import views as benchmark_views
-from .signin import SignInView
+from .signin import SignInView, keep_alive
 
 handler400 = "clinic.security_views.bad_request"
 
@@ -17,6 +17,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("keep-alive/", keep_alive, name="keep_alive"),
     path("two-factor/", include("clinic.twofactor.urls")),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(

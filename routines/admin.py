@@ -54,9 +54,10 @@ class RoutineStepInline(ClinicScopedMixin, admin.TabularInline):
         "exercise",
         "hold_seconds",
         "repetitions",
+        "rest_between_repetitions_seconds",
         "sets",
+        "rest_between_sets_seconds",
         "sides",
-        "rest_seconds",
         "note",
         "archived_at",
     ]
