@@ -12,6 +12,7 @@ import copy
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
@@ -74,7 +75,9 @@ class ClinicScopedMixin:
 
     def get_changeform_initial_data(self, request: HttpRequest) -> dict:
         # The add form takes initial values from the query string; a malformed id there
-        # ("?patient=abc") would crash the related-object widget, so it is dropped.
+        # ("?patient=abc") would crash the related-object widget, so it is dropped. So is
+        # any date-time: the split date/time widget cannot show text (a 500), and no page
+        # links here with one.
         initial = super().get_changeform_initial_data(request)
         for name, value in list(initial.items()):
             try:
@@ -82,7 +85,8 @@ class ClinicScopedMixin:
             except FieldDoesNotExist:
                 continue
             is_key = field.concrete and field.is_relation and not field.many_to_many
-            if is_key and not _is_valid_key(field.target_field, value):
+            bad_key = is_key and not _is_valid_key(field.target_field, value)
+            if bad_key or isinstance(field, models.DateTimeField):
                 del initial[name]
         return initial
 

@@ -11,8 +11,12 @@ messages per field of a refused input (empty for other errors). Services raise D
 ValidationError; it becomes a 400 like a serializer's.
 """
 
+from django.apps import apps
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,14 +55,65 @@ def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix: [str(item) for item in items]} if items else {}
 
 
+def _constraint_of(message: str) -> tuple[models.BaseConstraint, str | None] | None:
+    """The model constraint whose violation reads `message`, and the field a person would
+    correct: a unique constraint's own field (not the clinic or parent it is scoped by), a
+    check constraint's first field."""
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            if str(constraint.get_violation_error_message()) != message:
+                continue
+            if isinstance(constraint, models.UniqueConstraint):
+                own = [name for name in constraint.fields if not _is_relation(model, name)]
+                return constraint, (own or list(constraint.fields) or [None])[-1]
+            condition = getattr(constraint, "condition", None)
+            return constraint, _first_field(condition) if condition is not None else None
+    return None
+
+
+def _is_relation(model, name: str) -> bool:
+    return model._meta.get_field(name).is_relation
+
+
+def _first_field(condition: Q) -> str | None:
+    for child in condition.children:
+        if isinstance(child, Q):
+            found = _first_field(child)
+            if found:
+                return found
+        else:
+            return child[0].split(LOOKUP_SEP)[0]
+    return None
+
+
+def _non_field_errors(errors: list[DjangoValidationError]) -> dict[str, list[str]]:
+    """A model constraint's violation (full_clean names no field for it) as an error of
+    its field, in words; other general errors stay general."""
+    detail: dict[str, list[str]] = {}
+    for error in errors:
+        for message in error.messages:
+            found = _constraint_of(message)
+            field = api_settings.NON_FIELD_ERRORS_KEY
+            if found is not None:
+                constraint, field = found[0], found[1] or field
+                if message == str(constraint.default_violation_error_message) % {
+                    "name": constraint.name
+                }:
+                    message = _("This value conflicts with what is already stored.")
+            detail.setdefault(field, []).append(message)
+    return detail
+
+
 def _django_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        detail = {
-            (api_settings.NON_FIELD_ERRORS_KEY if field == NON_FIELD_ERRORS else field): [
-                str(message) for error in errors for message in error.messages
-            ]
-            for field, errors in exc.error_dict.items()
-        }
+        detail: dict[str, list[str]] = {}
+        for field, errors in exc.error_dict.items():
+            if field == NON_FIELD_ERRORS:
+                for name, messages in _non_field_errors(errors).items():
+                    detail.setdefault(name, []).extend(messages)
+            else:
+                messages = [str(message) for error in errors for message in error.messages]
+                detail.setdefault(field, []).extend(messages)
     else:
         detail = {api_settings.NON_FIELD_ERRORS_KEY: exc.messages}
     return exceptions.ValidationError(detail)

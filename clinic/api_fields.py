@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from .validators import validate_date_in_range
+
 
 class StrictTypeMixin:
     json_types: tuple[type, ...] = (str,)
@@ -53,7 +55,13 @@ class URLField(StrictTypeMixin, serializers.URLField):
 
 
 class DateField(StrictTypeMixin, serializers.DateField):
+    """A date from 2000 to 2099, as the pages take it (clinic.validators)."""
+
     default_error_messages = {"strict_type": _("Send a date as YYYY-MM-DD.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(validate_date_in_range)
 
 
 class DateTimeField(StrictTypeMixin, serializers.DateTimeField):

@@ -19,6 +19,7 @@ from patients.models import Patient
 
 from .access import staff_member
 from .models import AuditEvent, Clinic, User
+from .validators import validate_date_in_range
 
 PAGE_SIZE = 50
 
@@ -27,10 +28,16 @@ class AuditFilterForm(forms.Form):
     patient = forms.ModelChoiceField(Patient.objects.none(), label=_("Patient"), required=False)
     user = forms.ModelChoiceField(User.objects.none(), label=_("User"), required=False)
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     date_to = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
 
     def __init__(self, *args, clinic: Clinic | None, **kwargs):

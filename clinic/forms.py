@@ -3,11 +3,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import StaffMember, User
+from .validators import validate_name
 
 
 class StaffInviteForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=150)
-    last_name = forms.CharField(label=_("Last name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150, validators=[validate_name])
+    last_name = forms.CharField(label=_("Last name"), max_length=150, validators=[validate_name])
     email = forms.EmailField(label=_("Email"), help_text=_("The invitation is sent here."))
     username = forms.CharField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=StaffMember.Role.choices)

@@ -8,7 +8,8 @@ import uuid
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -100,6 +101,41 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class Utf8FormMiddleware:
+    """A form body that is not UTF-8 is read with U+FFFD where bytes could not be read.
+
+    Django reads such a body as Latin-1 instead ("Raw\\xff\\xfe" arrives as "Rawÿþ", which
+    no validator can tell from real text), so this re-reads it; the text validators
+    (clinic.validators) then refuse the field with an error, as the API refuses such JSON.
+    Only urlencoded bodies: multipart fields are already decoded this way by Django.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.content_type == "application/x-www-form-urlencoded":
+            self._reread_if_not_utf8(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _reread_if_not_utf8(request: HttpRequest) -> None:
+        try:
+            body = request.body
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        except (RequestDataTooBig, TooManyFieldsSent):
+            return  # the view reads it again and answers as Django does
+        else:
+            return
+        try:
+            request.POST  # noqa: B018  (Django loads POST and FILES together, once)
+        except TooManyFieldsSent:
+            return
+        request.POST = QueryDict(body.decode("utf-8", errors="replace"), encoding="utf-8")
 
 
 class SessionPolicyMiddleware:

@@ -57,6 +57,7 @@ from .selectors import (
 from .services import (
     STEP_NOT_IN_ROUTINE,
     CompletionConflict,
+    SessionAlreadyFinished,
     assignment_create,
     completion_record,
     session_finish,
@@ -640,7 +641,10 @@ class SessionViewSet(
         session = self._own_session(pk)
         payload = FinishInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        session = session_finish(session=session, **payload.validated_data)
+        try:
+            session = session_finish(session=session, **payload.validated_data)
+        except SessionAlreadyFinished as error:
+            raise Conflict(" ".join(error.messages)) from None
         return Response(SessionSerializer(session).data)
 
 

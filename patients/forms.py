@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from clinic.validators import validate_date_in_range, validate_text
 from routines.models import RoutineStep
 
 from .models import PAIN_MAX, SESSIONS_PER_DAY_MAX, Completion, Patient, Session
@@ -59,13 +60,16 @@ class ScheduleForm(forms.Form):
     """When a plan runs: start, an end date or a number of weeks, days, sessions per day."""
 
     starts_on = forms.DateField(
-        label=_("Start date"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Start date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_date_in_range],
     )
     ends_on = forms.DateField(
         label=_("End date"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave empty to keep it running, or give a number of weeks instead."),
+        validators=[validate_date_in_range],
     )
     weeks = forms.IntegerField(
         label=_("Or number of weeks"), required=False, min_value=1, max_value=WEEKS_MAX
@@ -88,6 +92,11 @@ class ScheduleForm(forms.Form):
             raise ValidationError(_("Give an end date or a number of weeks, not both."))
         if starts_on and weeks:
             data["ends_on"] = starts_on + datetime.timedelta(weeks=weeks, days=-1)
+            try:
+                validate_date_in_range(data["ends_on"])
+            except ValidationError as error:
+                self.add_error("weeks", error)
+                return data
         if starts_on and ends_on and ends_on < starts_on:
             self.add_error("ends_on", _("The end date is before the start date."))
         return data
@@ -238,4 +247,4 @@ class FinishForm(forms.Form):
         },
     )
     effort = forms.ChoiceField(choices=[("", "")] + Session.Effort.choices, required=False)
-    note = forms.CharField(required=False, max_length=2000)
+    note = forms.CharField(required=False, max_length=2000, validators=[validate_text])

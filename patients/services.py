@@ -36,6 +36,15 @@ class CompletionConflict(Exception):
     """The client_id (idempotency key) was already used for a different completion."""
 
 
+class SessionAlreadyFinished(ValidationError):
+    """Someone (most often the same patient, a tap earlier) already finished the session.
+
+    A ValidationError, so a page shows it like any refusal; the API answers it with 409."""
+
+    def __init__(self) -> None:
+        super().__init__(_("This session is already finished."), code="already_finished")
+
+
 def _ensure_assignment_running(
     assignment: Assignment,
     moment: datetime.datetime,
@@ -273,7 +282,7 @@ def session_finish(
     decided once with the routine as it was, and later edits to the plan never rewrite it.
     """
     if session.is_finished:
-        raise ValidationError(_("This session is already finished."))
+        raise SessionAlreadyFinished
     if pain is not None and not 0 <= pain <= PAIN_MAX:
         raise ValidationError({"pain": _("Choose a pain score from 0 to 10.")})
     if session_missing_sets(session=session):
@@ -282,13 +291,23 @@ def session_finish(
     _ensure_assignment_running(
         session.assignment, finished_at, paused_by_day=getattr(session, "paused_by_day", None)
     )
-    session.finished_at = finished_at
-    session.pain = pain
-    session.effort = effort
-    session.note = note
-    session.flagged = pain is not None and pain >= PAIN_FLAG
+    report = {
+        "finished_at": finished_at,
+        "pain": pain,
+        "effort": effort,
+        "note": note,
+        "flagged": pain is not None and pain >= PAIN_FLAG,
+    }
+    for field, value in report.items():
+        setattr(session, field, value)
     session.full_clean()
-    session.save()
+    # Exactly one finish wins: the UPDATE only matches while the row is still open, so of
+    # two finishes sent at once (a double tap, two devices) the second changes nothing and
+    # is told so, instead of overwriting the first report with its own pain and flag.
+    won = Session.objects.filter(pk=session.pk, finished_at__isnull=True).update(**report)
+    if not won:
+        session.refresh_from_db()
+        raise SessionAlreadyFinished
     return session
 
 

@@ -28,7 +28,14 @@ from .selectors import (
     session_done_units,
     session_steps,
 )
-from .services import PAIN_FLAG, completion_record, session_finish, session_open_or_start
+from .services import (
+    PAIN_FLAG,
+    CompletionConflict,
+    SessionAlreadyFinished,
+    completion_record,
+    session_finish,
+    session_open_or_start,
+)
 
 HISTORY_PAGE_SIZE = 30
 
@@ -212,17 +219,28 @@ def _record_or_show_errors(request, session, form, service, form_name: str) -> H
     """Call `service` with the form's data, then back to the player; a refusal is shown on
     the player (or, for a session already finished, as a message on its summary)."""
     already_finished = session.is_finished
+    status = 400
     if form.is_valid():
         try:
             service(session=session, **form.cleaned_data)
         except ValidationError as error:
-            if already_finished:
+            # Finished before this request, or by a concurrent one (a double tap that won
+            # the race): the summary, with the reason, rather than the player again.
+            if already_finished or isinstance(error, SessionAlreadyFinished):
                 messages.error(request, " ".join(error.messages))
                 return redirect("patients:session", session.id)
             _add_errors(form, error)
+        except CompletionConflict as error:
+            # The same client id re-sent for another set or side: the API's 409, in words
+            # (on the summary if the session has been finished since).
+            if already_finished:
+                messages.error(request, str(error))
+                return redirect("patients:session", session.id)
+            form.add_error(None, str(error))
+            status = 409
         else:
             return redirect("patients:session", session.id)
-    return _render_player(request, session, status=400, **{form_name: form})
+    return _render_player(request, session, status=status, **{form_name: form})
 
 
 def _add_errors(form, error: ValidationError) -> None:

@@ -4,6 +4,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from clinic.models import Clinic
+from clinic.validators import validate_text
 
 from .models import (
     HOLD_SECONDS_MAX,
@@ -128,7 +129,9 @@ class StepForm(forms.Form):
     sets = _count(_("Sets"), 1, SETS_MAX)
     rest_between_sets_seconds = _count(_("Rest between sets (s)"), 0, REST_SECONDS_MAX)
     sides = forms.ChoiceField(label=_("Sides"), choices=Sides.choices)
-    note = forms.CharField(label=_("Note for the patient"), required=False, max_length=500)
+    note = forms.CharField(
+        label=_("Note for the patient"), required=False, max_length=500, validators=[validate_text]
+    )
 
     @classmethod
     def for_step(cls, step, data=None) -> "StepForm":

@@ -128,7 +128,7 @@ def test_api_refuses_a_finished_session(api, patient, session):
         "fields": {},
     }
     again = api.post(_finish_url(session), {"pain": 3}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert Completion.objects.count() == recorded
     session.refresh_from_db()
     assert session.pain == 1

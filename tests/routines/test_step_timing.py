@@ -17,10 +17,10 @@ def test_step_timing_migration_keeps_an_old_steps_meaning():
     """Before: the player relaxed a fixed 5 s between repetitions and used `rest_seconds`
     between sets. After: the same seconds, in fields that say so."""
     executor = MigrationExecutor(connection)
-    before = [("routines", "0002_builtin_library")] + [
+    before = [("routines", "0004_exercise_name_messages")] + [
         leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] not in ("routines",)
     ]
-    executor.migrate([("routines", "0002_builtin_library")])
+    executor.migrate([("routines", "0004_exercise_name_messages")])
     old_apps = executor.loader.project_state(before).apps
     Clinic = old_apps.get_model("clinic", "Clinic")
     Exercise = old_apps.get_model("routines", "Exercise")

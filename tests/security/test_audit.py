@@ -411,6 +411,11 @@ TAKES_POST = set(WRITES) | {
     "team:staff_deactivate",
     "team:staff_reactivate",
     "team:welcome",
+    "team:two_factor_setting",
+    "two_factor:verify",
+    "two_factor:enrol",
+    "password_reset",
+    "password_reset_confirm",
 }
 PAGES = [
     route

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routines", "0002_builtin_library"),
+        ("routines", "0004_exercise_name_messages"),
     ]
 
     operations = [

@@ -22,7 +22,7 @@ def forward(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("routines", "0003_step_timing_words"),
+        ("routines", "0005_step_timing_words"),
     ]
 
     operations = [
