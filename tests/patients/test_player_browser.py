@@ -13,6 +13,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from patients.services import session_start
+from patients.staff_services import invitation_create
 from routines.models import Routine, RoutineStep
 from tests import factories
 from tests.patients.builtin_library import install_builtin_library
@@ -540,6 +541,14 @@ def test_patient_pages_have_targets_of_44_px(page, sign_in, patient, each_side_a
     factories.make_finished_session(each_side_assignment, pain=3)
     sign_in(page, patient.user)
     for url in ("/today/", "/plan/", "/history/"):
+        page.goto(url)
+        small = page.evaluate(SMALL_TARGETS)
+        assert small == [], f"{url}: targets under 44 x 44 px: {small}"
+        _shot(page, url.strip("/"))
+    # The pages a patient meets before signing in: the invitation and the sign-in form.
+    page.context.clear_cookies()
+    _, token = invitation_create(patient=patient)
+    for url in (f"/invite/{token}/", "/login/"):
         page.goto(url)
         small = page.evaluate(SMALL_TARGETS)
         assert small == [], f"{url}: targets under 44 x 44 px: {small}"
