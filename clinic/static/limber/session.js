@@ -294,6 +294,7 @@
     window.setTimeout(function () { el.timer.classList.remove("flash"); }, FLASH_MS);
   }
   if (el.sound) {
+    document.getElementById("sound-setting").hidden = false; // only useful with this script
     el.sound.checked = soundOn();
     el.sound.addEventListener("change", function () {
       if (el.sound.checked) {
