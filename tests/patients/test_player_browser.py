@@ -266,6 +266,7 @@ def test_player_rests_under_their_own_exercise_and_never_after_a_skip_or_the_las
     expect(phone.locator("#unit")).to_have_text("Set 2 of 2 · Left side")
     expect(_phase(phone)).to_have_text("Rest between sets")
     expect(_count(phone)).to_have_text("30")
+    assert _active(phone) == "timer-pause"
     expect(phone.locator("#timer-hint")).to_have_text("Next: set 2 of 2")
     expect(phone.get_by_role("heading", name="Hamstring stretch")).to_be_visible()
     expect(phone.get_by_role("heading", name="Cat and camel")).to_be_hidden()
@@ -273,6 +274,8 @@ def test_player_rests_under_their_own_exercise_and_never_after_a_skip_or_the_las
     phone.clock.run_for("00:30")
     expect(_phase(phone)).to_have_text("Rest over.")
     expect(_count(phone)).to_have_text("")
+    # Pause had focus during the rest; Start hold takes it when the rest is over.
+    assert _active(phone) == "timer-start"
     phone.clock.run_for("00:30")
     expect(_count(phone)).to_have_text("")
 
