@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_member
-from .admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
-from .models import AuditEvent, Clinic, StaffMember, User
+from clinic.access import staff_member
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from clinic.models import AuditEvent, Clinic, StaffMember, User
 
 admin.site.site_header = _("Limber administration")
 admin.site.site_title = _("Limber")
@@ -122,7 +123,7 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # The add form makes a new sign-in; an existing one is never swapped for another,
-        # which could be a patient's (clinic.accounts).
+        # which could be a patient's (clinic.account_kinds).
         return ["user"] if obj is not None else []
 
     @admin.display(boolean=True, description=_("active"))
@@ -132,7 +133,7 @@ class StaffMemberAdmin(ClinicScopedAdmin):
     @admin.action(description=_("Reset two-step sign-in (a lost phone)"))
     def reset_two_factor(self, request, queryset):
         """They set up their authenticator again at their next sign-in; signed out now."""
-        from .twofactor.services import two_factor_reset
+        from clinic.accounts.twofactor.services import two_factor_reset
 
         for member in queryset.select_related("user"):
             two_factor_reset(user=member.user)

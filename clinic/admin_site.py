@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from .twofactor.state import is_verified
+from clinic.accounts.twofactor.state import is_verified
 
 
 class LimberAdminSite(admin.AdminSite):

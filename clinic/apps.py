@@ -9,7 +9,7 @@ class ClinicConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the sign-in receivers (session clock, expiry).
-        from . import signin  # noqa: F401
+        from clinic.accounts import signin  # noqa: F401
 
 
 class LimberAdminConfig(admin_apps.AdminConfig):

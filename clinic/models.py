@@ -25,9 +25,9 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     def clean(self):
-        """A patient's sign-in never gains staff or operator rights (clinic.accounts)."""
+        """A patient's sign-in never gains staff or operator rights (clinic.account_kinds)."""
         super().clean()
-        from .accounts import NOT_PATIENT_ONLY, is_patient_account
+        from clinic.account_kinds import NOT_PATIENT_ONLY, is_patient_account
 
         if (self.is_staff or self.is_superuser) and is_patient_account(self.pk):
             raise ValidationError(NOT_PATIENT_ONLY, code="account_kind")
@@ -146,8 +146,8 @@ class StaffMember(models.Model):
         return str(self.user)
 
     def clean(self):
-        """A patient's sign-in never becomes a staff member's (clinic.accounts)."""
-        from .accounts import check_staff_account
+        """A patient's sign-in never becomes a staff member's (clinic.account_kinds)."""
+        from clinic.account_kinds import check_staff_account
 
         if self.user_id is not None:
             check_staff_account(self.user)

@@ -58,7 +58,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "clinic.apitokens",
+    "clinic.api.tokens",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -80,9 +80,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "clinic.middleware.SessionPolicyMiddleware",
+    "clinic.accounts.middleware.SessionPolicyMiddleware",
     # After the session policy: a half-signed-in staff member reaches only the second step.
-    "clinic.twofactor.middleware.TwoFactorMiddleware",
+    "clinic.accounts.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # After every middleware that adds a security header, so its 413 carries them all; still
     # before any view (or CSRF's process_view) reads the body.
@@ -171,10 +171,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in: the lockout backend first (see clinic/signin.py), then the usual model backend.
+# Sign-in: the lockout backend first (see clinic/accounts/signin.py), then the usual model backend.
 AUTHENTICATION_BACKENDS = [
-    "clinic.signin.LockoutBackend",
-    "clinic.signin.RoleBackend",
+    "clinic.accounts.signin.LockoutBackend",
+    "clinic.accounts.signin.RoleBackend",
 ]
 # django-axes: repeated failures for one username from one address lock that pair out.
 # Attempts are kept in the database, so every app server sees the same count.
@@ -199,13 +199,13 @@ STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = envint("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 PATIENT_REMEMBER_SECONDS = envint("PATIENT_REMEMBER_SECONDS", 30 * 24 * 60 * 60)
 
-# Two-factor sign-in for staff (clinic/twofactor/): required for clinic admins, the Django
+# Two-factor sign-in for staff (clinic/accounts/twofactor/): required for clinic admins, the Django
 # admin and, when their clinic asks, every physiotherapist. Failed codes count towards the
 # same lockout as failed passwords (AXES_FAILURE_LIMIT).
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Limber")
 TWO_FACTOR_RECOVERY_CODES = 10
 
-# Self-service password reset (clinic/password_reset.py): a link valid one hour, used once.
+# Self-service password reset (clinic/accounts/password_reset.py): a link valid one hour, used once.
 PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60)
 # Reset requests allowed per hour, per address asked for and per client address.
 PASSWORD_RESET_PER_EMAIL = envint("PASSWORD_RESET_PER_EMAIL", 3)
@@ -297,16 +297,16 @@ BENCHMARK_BASELINE = envbool("BENCHMARK_BASELINE")
 # with WWW-Authenticate; the browser's session (with CSRF) for the session page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "clinic.apitokens.authentication.BearerTokenAuthentication",
+        "clinic.api.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "clinic.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["clinic.api_parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clinic.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limber API",
@@ -325,7 +325,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "clinic.api_schema.add_error_responses",
+        "clinic.api.schema.add_error_responses",
     ],
 }
 

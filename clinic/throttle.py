@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .middleware import client_ip
+from clinic.middleware import client_ip
 
 API_KEY = "api_key"
 INVITATION = "invitation"

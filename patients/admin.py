@@ -5,14 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.access import is_clinic_admin
-from clinic.admin_scoping import (
-    AuditedAdminMixin,
-    ClinicScopedAdmin,
-    ClinicScopedMixin,
-    ReadOnlyMixin,
-)
-
-from .models import (
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from patients.models import (
     Assignment,
     AssignmentPause,
     AttentionReview,
@@ -21,7 +16,7 @@ from .models import (
     Patient,
     Session,
 )
-from .services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 
 
 class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
@@ -60,7 +55,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         "record_export",
     ]
     # The sign-in is made by accepting an invitation, never picked here: a list of the
-    # clinic's sign-ins would offer staff accounts (clinic.accounts).
+    # clinic's sign-ins would offer staff accounts (clinic.account_kinds).
     readonly_fields = ["user", "record_export"]
     inlines = [AssignmentInline, InvitationInline]
 
@@ -84,7 +79,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
 
     @admin.action(description=_("Sign out everywhere"))
     def sign_out_everywhere(self, request, queryset):
-        from clinic.audit import audit_record
+        from clinic.audit.trail import audit_record
 
         count = 0
         for patient in queryset.filter(user__isnull=False):

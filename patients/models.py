@@ -4,7 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from clinic.accounts import check_patient_account
+from clinic.account_kinds import check_patient_account
 from clinic.validators import validate_date_in_range, validate_name, validate_text
 from routines.models import Sides
 
@@ -53,7 +53,7 @@ class Patient(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     def clean(self):
-        """The patient's sign-in is a patient-only account (clinic.accounts), so whoever may
+        """The patient's sign-in is a patient-only account (clinic.account_kinds), so whoever may
         edit the patient can never reach a staff member's or the operator's account."""
         if self.user_id is not None:
             check_patient_account(self.user, patient=self)
@@ -314,7 +314,7 @@ class AttentionReview(models.Model):
     """A staff member looked at a patient's "needs attention" alert.
 
     It keeps the data the alert was raised on, so the same alert is not raised again until
-    something new happens (see patients.adherence.attention_reasons).
+    something new happens (see patients.review.adherence.attention_reasons).
     """
 
     patient = models.ForeignKey(Patient, models.CASCADE, related_name="attention_reviews")

@@ -5,8 +5,7 @@ import uuid
 import pytest
 
 from clinic.models import StaffMember
-
-from . import factories
+from tests import factories
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -76,7 +75,7 @@ def empty_cache(cache_of_our_own):
     test's cached staff home summaries (or throttle counts) must not meet another's."""
     from django.core.cache import cache
 
-    from patients import adherence
+    from patients.review import adherence
 
     clear_cache(cache)
     adherence.forget_summaries()
@@ -87,7 +86,7 @@ def force_login_verifies_staff(monkeypatch):
     """The test client's force_login() also gives staff the second sign-in step.
 
     Staff pages require a verified authenticator for clinic admins, the operator and the
-    admin site (clinic/twofactor/); tests that sign in with force_login() are about
+    admin site (clinic/accounts/twofactor/); tests that sign in with force_login() are about
     something else, so the session is marked verified by a real recovery-code device, as
     django_otp.login() does. The second step itself is tested through the real forms
     (tests/security/test_two_factor.py), which do not use force_login().
@@ -222,7 +221,7 @@ def sign_in():
     def sign_in(page, user, password=factories.PASSWORD, second_step=None):
         """Staff who must give a second step (or who will visit the admin: second_step=True)
         get an authenticator and type the code it shows."""
-        from clinic.twofactor.state import two_factor_required
+        from clinic.accounts.twofactor.state import two_factor_required
 
         if second_step is None:
             second_step = two_factor_required(user)

@@ -8,12 +8,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Assignment, Patient, Session
-from patients.services import (
-    assignment_create,
-    completion_record,
-    session_finish,
-    session_start,
-)
+from patients.plans.services import assignment_create
+from patients.sessions.services import completion_record, session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-staple"
@@ -135,7 +131,7 @@ def verify_second_step(client, user: User) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_static.models import StaticDevice
 
-    from clinic.signin import is_staff_user
+    from clinic.accounts.signin import is_staff_user
 
     if not is_staff_user(user):
         return

@@ -2,12 +2,7 @@
 
 from django import template
 
-from routines.illustrations import (
-    FRAME_HEIGHT,
-    FRAME_WIDTH,
-    PAIR_WIDTH,
-    illustration_for,
-)
+from routines.media.illustrations import FRAME_HEIGHT, FRAME_WIDTH, PAIR_WIDTH, illustration_for
 
 register = template.Library()
 

@@ -14,10 +14,9 @@ import uuid
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from clinic.apitokens.services import api_token_create
+from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from clinic.api import _constraint_of
+from clinic.api.errors import _constraint_of
 from patients.models import Patient
 from tests import factories
 

@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from clinic.wsgi import application
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 

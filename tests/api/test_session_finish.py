@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from patients.models import Session
-from patients.services import PAIN_FLAG, SessionAlreadyFinished, session_finish
+from patients.sessions.services import PAIN_FLAG, SessionAlreadyFinished, session_finish
 from tests import factories
 
 from .conftest import bearer

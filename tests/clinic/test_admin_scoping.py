@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.admin_scoping import AuditedAdminMixin
+from clinic.audit.admin import AuditedAdminMixin
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import (
     Assignment,

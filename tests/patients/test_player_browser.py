@@ -12,8 +12,8 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from patients.services import session_start
-from patients.staff_services import invitation_create
+from patients.roster.services import invitation_create
+from patients.sessions.services import session_start
 from routines.models import Routine, RoutineStep
 from tests import factories
 from tests.patients.builtin_library import install_builtin_library

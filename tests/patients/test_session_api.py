@@ -8,11 +8,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from patients.models import AssignmentPause, Completion
-from patients.services import session_finish, session_start
+from patients.sessions.services import session_finish, session_start
 from routines.models import RoutineStep
 from tests import factories
-
-from .conftest import complete
+from tests.patients.conftest import complete
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.template import Context, Template
 from django.templatetags.static import static
 from PIL import Image
 
-from routines.illustrations import ILLUSTRATIONS, illustration_for
+from routines.media.illustrations import ILLUSTRATIONS, illustration_for
 from routines.migrations import __path__ as migrations_path
 from routines.models import Exercise
 from tests import factories

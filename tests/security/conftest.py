@@ -4,16 +4,10 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import (
-    Assignment,
-    AttentionReview,
-    Completion,
-    Invitation,
-    Patient,
-    Session,
-)
-from patients.services import attention_review_record, session_finish, session_start
-from patients.staff_services import invitation_create
+from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.review.services import attention_review_record
+from patients.roster.services import invitation_create
+from patients.sessions.services import session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 

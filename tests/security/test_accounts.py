@@ -322,7 +322,7 @@ def test_team_page_cannot_make_a_patients_sign_in_staff(client, clinic_admin, pa
 
 
 def test_invitation_accept_refuses_a_staff_members_username(client, therapist, clinic_admin):
-    from patients.staff_services import invitation_create
+    from patients.roster.services import invitation_create
 
     patient = factories.make_patient(therapist.clinic, account=False)
     _, token = invitation_create(patient=patient, created_by=therapist.user)

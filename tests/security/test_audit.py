@@ -9,17 +9,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.audit import audit_record, is_audited_view
+from clinic.audit.coverage import is_audited_view
+from clinic.audit.trail import audit_record
 from clinic.models import AuditEvent, AuditTrailIsAppendOnly
-from patients.services import session_start
+from patients.sessions.services import session_start
 from tests import factories
-
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 
 # URLs that show no patient's data. Anything else must record its access: decorate the
-# view with clinic.audit.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
+# view with clinic.audit.trail.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
 # if it truly shows no patient data, add its name here with the reason.
 NOT_PATIENT_DATA = {
     "login": "the sign-in form",
@@ -100,7 +100,7 @@ def test_every_url_is_audited_or_declared_free_of_patient_data():
         if not is_audited_view(route.callback) and not _exempt(route)
     ]
     assert unclassified == [], (
-        "These URLs neither record patient-data access (clinic.audit.audits_patient, "
+        "These URLs neither record patient-data access (clinic.audit.trail.audits_patient, "
         "AuditedAPIMixin, AuditedAdminMixin) nor are listed in NOT_PATIENT_DATA: "
         f"{unclassified}"
     )
@@ -486,7 +486,7 @@ def test_new_patient_is_recorded_as_created_with_its_id(client, therapist):
 
 
 def test_accepting_an_invitation_is_recorded_for_the_new_sign_in(client, world, therapist):
-    from patients.staff_services import invitation_create
+    from patients.roster.services import invitation_create
 
     patient = factories.make_patient(therapist.clinic, account=False)
     _, token = invitation_create(patient=patient, created_by=therapist.user)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from patients.models import Assignment, Completion, Patient
-from patients.services import session_start
+from patients.sessions.services import session_start
 from routines.models import Exercise, Routine
 from tests import factories
 
@@ -142,7 +142,8 @@ def text_pages(therapist, patient, assignment):
         "repetitions": "1",
         "sets": "1",
         "sides": "both",
-        "rest_seconds": "0",
+        "rest_between_repetitions_seconds": "0",
+        "rest_between_sets_seconds": "0",
         "note": "",
     }
     patient_form = {"first_name": "Nina", "last_name": "Berg", "email": ""}

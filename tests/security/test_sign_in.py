@@ -11,9 +11,9 @@ from django.test import Client
 from django.urls import reverse
 
 import clinic.settings as project_settings
+from clinic.accounts.signin import LAST_SEEN_AT, SIGNED_IN_AT
 from clinic.models import AuditEvent
-from clinic.signin import LAST_SEEN_AT, SIGNED_IN_AT
-from patients.services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.test import Client
 from rest_framework import serializers
 
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 

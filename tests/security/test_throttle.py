@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from patients.staff_services import invitation_create
+from patients.roster.services import invitation_create
 from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db

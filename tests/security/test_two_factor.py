@@ -110,7 +110,7 @@ def test_two_factor_code_cannot_be_replayed(client, clinic_admin):
 
 
 def test_two_factor_recovery_code_works_once(client, clinic_admin, no_throttle):
-    from clinic.twofactor.services import recovery_codes_renew
+    from clinic.accounts.twofactor.services import recovery_codes_renew
 
     factories.totp_device(clinic_admin.user)
     codes = recovery_codes_renew(user=clinic_admin.user)
@@ -235,7 +235,7 @@ def test_two_factor_clinic_setting_is_on_the_team_page(client, clinic_admin):
 
 
 def test_two_factor_reset_by_admin_action_signs_out_and_asks_to_enrol(client, clinic_admin):
-    from clinic.twofactor.services import two_factor_reset
+    from clinic.accounts.twofactor.services import two_factor_reset
 
     device = factories.totp_device(clinic_admin.user)
     password_step(client, clinic_admin.user)

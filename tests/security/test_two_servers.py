@@ -27,7 +27,7 @@ from django.db import connection
 
 from clinic.models import AuditEvent
 from patients.models import Session
-from patients.services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 from tests import factories
 
 pytestmark = [

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Completion, Patient, Session
-from patients.services import assignment_create
+from patients.plans.services import assignment_create
 from routines.models import Routine
 
 DEMO_CLINIC = "Limber Demo Clinic"
