@@ -22,7 +22,17 @@ class ClinicAdmin(ClinicScopedAdmin):
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "timezone", "require_two_factor_for_staff"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "timezone",
+                    "require_two_factor_for_staff",
+                    "player_automatic_flow",
+                ]
+            },
+        ),
         (
             _("Needs attention"),
             {

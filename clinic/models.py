@@ -77,6 +77,16 @@ class Clinic(models.Model):
             "app. Tick this to ask the same of every physiotherapist of the clinic."
         ),
     )
+    # The session player waits for the patient before every hold (WCAG 2.2.1, 2.2.2); a clinic
+    # whose patients want it may let the get-ready start by itself after a side switch or rest.
+    player_automatic_flow = models.BooleanField(
+        _("automatic flow in the session player"),
+        default=False,
+        help_text=_(
+            "Off: after a side switch, a rest between sets or a new exercise the player waits "
+            "until the patient presses Start hold. On: the get-ready countdown starts by itself."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:

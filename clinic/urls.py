@@ -18,7 +18,7 @@ import patients.urls
 from clinic import pwa
 from clinic.access import staff_member
 from clinic.accounts import password_reset
-from clinic.accounts.signin import SignInView
+from clinic.accounts.signin import SignInView, keep_alive
 from clinic.benchmark import views as benchmark_views
 from patients.access import patient_of_user
 from routines.media import views as media_views
@@ -46,6 +46,7 @@ urlpatterns = [
     path("sw.js", pwa.service_worker, name="service_worker"),
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("favicon.ico", pwa.favicon, name="favicon"),
+    path("keep-alive/", keep_alive, name="keep_alive"),
     path("two-factor/", include("clinic.accounts.twofactor.urls")),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(

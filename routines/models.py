@@ -236,8 +236,16 @@ class RoutineStep(models.Model):
     hold_seconds = models.PositiveSmallIntegerField(_("hold (seconds)"), default=20)
     repetitions = models.PositiveSmallIntegerField(_("repetitions"), default=1)
     sets = models.PositiveSmallIntegerField(_("sets"), default=1)
+    # The timing in physiotherapists' words (docs/patient-session.md, "The timing model"):
+    # each repetition is a hold; a rest between repetitions and between sets belongs to this
+    # step, and nothing rests after its last set.
+    rest_between_repetitions_seconds = models.PositiveSmallIntegerField(
+        _("rest between repetitions (seconds)"), default=5
+    )
+    rest_between_sets_seconds = models.PositiveSmallIntegerField(
+        _("rest between sets (seconds)"), default=10
+    )
     sides = models.CharField(_("sides"), max_length=4, choices=Sides.choices, default=Sides.BOTH)
-    rest_seconds = models.PositiveSmallIntegerField(_("rest (seconds)"), default=10)
     note = models.CharField(
         _("note for the patient"), max_length=500, blank=True, validators=[validate_text]
     )
@@ -258,7 +266,15 @@ class RoutineStep(models.Model):
             _range("hold_seconds", 1, HOLD_SECONDS_MAX, "routinestep_hold_in_range"),
             _range("repetitions", 1, REPETITIONS_MAX, "routinestep_repetitions_in_range"),
             _range("sets", 1, SETS_MAX, "routinestep_sets_in_range"),
-            _range("rest_seconds", 0, REST_SECONDS_MAX, "routinestep_rest_in_range"),
+            _range(
+                "rest_between_repetitions_seconds",
+                0,
+                REST_SECONDS_MAX,
+                "routinestep_rep_rest_in_range",
+            ),
+            _range(
+                "rest_between_sets_seconds", 0, REST_SECONDS_MAX, "routinestep_set_rest_in_range"
+            ),
             models.CheckConstraint(
                 condition=Q(sides__in=Sides.values), name="routinestep_sides_valid"
             ),

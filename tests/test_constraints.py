@@ -69,7 +69,8 @@ def test_builtin_routine_must_be_a_template():
         {"repetitions": 51},
         {"sets": 0},
         {"sets": 11},
-        {"rest_seconds": 601},
+        {"rest_between_repetitions_seconds": 601},
+        {"rest_between_sets_seconds": 601},
         {"sides": "left"},
     ],
 )

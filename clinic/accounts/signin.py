@@ -16,11 +16,12 @@ from django.contrib.auth import user_logged_in
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, redirect_to_login
 from django.db.models import F
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
 from clinic.models import User
@@ -172,3 +173,19 @@ class SignInView(LoginView):
 def user_sign_out_everywhere(*, user: AbstractBaseUser) -> None:
     """End every session of `user` on every device at their next request."""
     User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+
+
+@require_POST
+def keep_alive(request: HttpRequest) -> HttpResponse:
+    """ "Stay signed in" on the warning two minutes before the idle sign-out (limber/idle.js).
+
+    SessionPolicyMiddleware has already run: a session past its idle or absolute limit is
+    signed out before this view, so the answer is the sign-in redirect, never a revival.
+    Staff only; anyone else gets 404 (patients have no idle limit)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if staff_member(request.user) is None:
+        raise Http404
+    request.session[LAST_SEEN_AT] = int(time.time())
+    request.session.set_expiry(settings.STAFF_SESSION_IDLE_SECONDS)
+    return JsonResponse({"idle_seconds": settings.STAFF_SESSION_IDLE_SECONDS})

@@ -165,7 +165,7 @@ def _load(scale: Scale) -> Clinic:
         steps = sorted(steps_by_routine[assignment.routine_id], key=lambda step: step.position)
         parts = sum(step.sets * len(step.side_names) for step in steps)
         duration = sum(
-            (step.hold_seconds + step.rest_seconds) * step.sets * len(step.side_names)
+            (step.hold_seconds + step.rest_between_sets_seconds) * step.sets * len(step.side_names)
             for step in steps
         )
         for offset in range(scale.days):
@@ -259,7 +259,7 @@ def _completions(plans: list[tuple], *, first_id: int) -> Iterator[dict]:
             for side in step.side_names
         )
         for step, set_number, side in itertools.islice(parts, done):
-            moment += datetime.timedelta(seconds=step.hold_seconds + step.rest_seconds)
+            moment += datetime.timedelta(seconds=step.hold_seconds + step.rest_between_sets_seconds)
             skipped = rng.random() < 0.04
             yield {
                 "id": number,

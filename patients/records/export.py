@@ -53,9 +53,10 @@ STEP_FIELDS = [
     "position",
     "hold_seconds",
     "repetitions",
+    "rest_between_repetitions_seconds",
     "sets",
+    "rest_between_sets_seconds",
     "sides",
-    "rest_seconds",
     "note",
     "archived_at",
 ]

@@ -7,11 +7,11 @@ resumes at its first unit without a completion.
 import hashlib
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from patients.models import Completion
-from routines.models import RoutineStep, Sides
+from routines.models import RoutineStep
+from routines.prescription import prescription_in_words
+
+__all__ = ["prescription_in_words", "session_units", "first_open_unit", "step_content_key"]
 
 SIDE_LABELS = {
     "both": Completion.Side.BOTH.label,
@@ -51,22 +51,6 @@ def first_open_unit(units: list[Unit], done: set[tuple[int, int, str]]) -> Unit 
     return next((unit for unit in units if unit.key not in done), None)
 
 
-def prescription_in_words(step: RoutineStep) -> str:
-    """ "Hold 20 s · each side · 2 times · 3 sets", as the physiotherapist would say it."""
-    parts = [_("Hold %(seconds)d s") % {"seconds": step.hold_seconds}]
-    if step.sides == Sides.EACH:
-        parts.append(_("each side"))
-    if step.repetitions > 1:
-        parts.append(
-            ngettext("%(n)d time", "%(n)d times", step.repetitions) % {"n": step.repetitions}
-        )
-    if step.sets > 1:
-        parts.append(ngettext("%(n)d set", "%(n)d sets", step.sets) % {"n": step.sets})
-    if step.rest_seconds and (step.sets > 1 or step.sides == Sides.EACH):
-        parts.append(_("rest %(seconds)d s") % {"seconds": step.rest_seconds})
-    return " · ".join(parts)
-
-
 def step_content_key(step: RoutineStep) -> str:
     """A digest of all the player shows of a step apart from the session's progress: the key
     of its cached fragments, so an edit to the step or its exercise makes a new key rather
@@ -83,6 +67,7 @@ def step_content_key(step: RoutineStep) -> str:
         step.repetitions,
         step.sets,
         step.sides,
-        step.rest_seconds,
+        step.rest_between_repetitions_seconds,
+        step.rest_between_sets_seconds,
     )
     return hashlib.blake2b(repr(shown).encode(), digest_size=16).hexdigest()

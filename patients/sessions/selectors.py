@@ -56,7 +56,8 @@ _TODAY_SQL = """
 
 def patient_today(*, patient: Patient) -> list[Assignment]:
     """Today's plans in the clinic's time zone, each with `routine_name`, `routine_goal`,
-    `state`, `due`, `done`, `left`, `step_count` and `open_session_id` (today's unfinished
+    `state`, `due`, `done` (split in `done_of_due` and the `extra` beyond them), `left`,
+    `step_count` and `open_session_id` (today's unfinished
     session to continue, if any). One query; the routine itself is not loaded."""
     today = patient.clinic.today()
     params = [today, today, today, today, patient.pk, today, today]
@@ -66,6 +67,9 @@ def patient_today(*, patient: Patient) -> list[Assignment]:
         assignment.state = assignment_state(assignment, today, paused=paused)
         assignment.due = sessions_due_on(assignment, today, paused=paused)
         assignment.left = max(assignment.due - assignment.done, 0)
+        # "1 of 1 done · 1 extra": sessions beyond those due are counted apart.
+        assignment.extra = max(assignment.done - assignment.due, 0)
+        assignment.done_of_due = min(assignment.done, assignment.due)
     return assignments
 
 

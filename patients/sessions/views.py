@@ -169,6 +169,7 @@ def _render_player(
         "efforts": Session.Effort.choices,
         "pain_scale": range(PAIN_MAX + 1),
         "pain_flag": PAIN_FLAG,
+        "automatic_flow": clinic.player_automatic_flow,
         "errors": errors,
         "completion_form": completion_form,
         "finish_form": finish_form,

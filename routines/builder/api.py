@@ -62,9 +62,10 @@ class RoutineStepSerializer(serializers.ModelSerializer):
             "exercise_name",
             "hold_seconds",
             "repetitions",
+            "rest_between_repetitions_seconds",
             "sets",
+            "rest_between_sets_seconds",
             "sides",
-            "rest_seconds",
             "note",
         ]
         read_only_fields = fields
@@ -160,11 +161,28 @@ class RoutineStepAddSerializer(serializers.Serializer):
 
 
 class RoutineStepUpdateSerializer(serializers.Serializer):
-    hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
-    repetitions = fields.IntegerField(min_value=1, max_value=REPETITIONS_MAX)
-    sets = fields.IntegerField(min_value=1, max_value=SETS_MAX)
-    sides = fields.ChoiceField(choices=Sides.choices)
-    rest_seconds = fields.IntegerField(min_value=0, max_value=REST_SECONDS_MAX)
+    hold_seconds = fields.IntegerField(
+        min_value=1, max_value=HOLD_SECONDS_MAX, help_text="One hold, in seconds."
+    )
+    repetitions = fields.IntegerField(
+        min_value=1, max_value=REPETITIONS_MAX, help_text="Holds in a row on the same side."
+    )
+    rest_between_repetitions_seconds = fields.IntegerField(
+        min_value=0,
+        max_value=REST_SECONDS_MAX,
+        help_text="Rest after each repetition but the last, in seconds.",
+    )
+    sets = fields.IntegerField(
+        min_value=1, max_value=SETS_MAX, help_text="How often the repetitions (each side) repeat."
+    )
+    rest_between_sets_seconds = fields.IntegerField(
+        min_value=0,
+        max_value=REST_SECONDS_MAX,
+        help_text="Rest after each set but the last, in seconds; never after the exercise.",
+    )
+    sides = fields.ChoiceField(
+        choices=Sides.choices, help_text="both: both sides at once; each: left, then right."
+    )
     note = fields.CharField(max_length=500, allow_blank=True)
 
 

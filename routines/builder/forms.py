@@ -24,13 +24,17 @@ class RoutineForm(forms.ModelForm):
 
 
 class StepForm(forms.Form):
-    """One step's prescription, edited in place in the builder."""
+    """One step's prescription, edited in place in the builder, in the words a physiotherapist
+    uses (docs/patient-session.md, "The timing model")."""
 
     hold_seconds = count_field(_("Hold (s)"), 1, HOLD_SECONDS_MAX)
     repetitions = count_field(_("Repetitions"), 1, REPETITIONS_MAX)
+    rest_between_repetitions_seconds = count_field(
+        _("Rest between repetitions (s)"), 0, REST_SECONDS_MAX
+    )
     sets = count_field(_("Sets"), 1, SETS_MAX)
+    rest_between_sets_seconds = count_field(_("Rest between sets (s)"), 0, REST_SECONDS_MAX)
     sides = forms.ChoiceField(label=_("Sides"), choices=Sides.choices)
-    rest_seconds = count_field(_("Rest (s)"), 0, REST_SECONDS_MAX)
     note = forms.CharField(
         label=_("Note for the patient"), required=False, max_length=500, validators=[validate_text]
     )

@@ -9,16 +9,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
-from routines.models import Exercise, Routine, RoutineStep, Sides
+from routines.models import Exercise, Routine, RoutineStep
+from routines.prescription import prescription_in_words
 
 STEP_COPY_FIELDS = (
     "exercise_id",
     "position",
     "hold_seconds",
     "repetitions",
+    "rest_between_repetitions_seconds",
     "sets",
+    "rest_between_sets_seconds",
     "sides",
-    "rest_seconds",
     "note",
 )
 
@@ -145,7 +147,15 @@ def routine_step_add(*, routine: Routine, exercise: Exercise) -> RoutineStep:
     return step
 
 
-STEP_PRESCRIPTION_FIELDS = ("hold_seconds", "repetitions", "sets", "sides", "rest_seconds", "note")
+STEP_PRESCRIPTION_FIELDS = (
+    "hold_seconds",
+    "repetitions",
+    "rest_between_repetitions_seconds",
+    "sets",
+    "rest_between_sets_seconds",
+    "sides",
+    "note",
+)
 
 
 @transaction.atomic
@@ -170,12 +180,8 @@ def routine_step_update(*, step: RoutineStep, **prescription) -> RoutineStep:
 
 
 def prescription_text(step: RoutineStep) -> str:
-    parts = [_("hold %(seconds)s s") % {"seconds": step.hold_seconds}]
-    if step.sides == Sides.EACH:
-        parts.append(_("each side"))
-    parts.append(_("%(n)s × %(sets)s sets") % {"n": step.repetitions, "sets": step.sets})
-    parts.append(_("rest %(seconds)s s") % {"seconds": step.rest_seconds})
-    return ", ".join(str(part) for part in parts)
+    """The step's timing as the "plan changed" notice tells the patient."""
+    return prescription_in_words(step)
 
 
 @transaction.atomic

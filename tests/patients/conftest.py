@@ -26,7 +26,8 @@ def other_clinic_session(other_clinic_assignment):
 
 @pytest.fixture
 def each_side_assignment(patient, clinic):
-    """Two steps: one each side in two sets with a rest, one both sides held twice."""
+    """Two steps: one each side in two sets with a 10 s rest between them, one both sides
+    at once held twice with a 5 s rest between the repetitions."""
     routine = factories.make_routine(clinic, steps=0)
     RoutineStep.objects.create(
         routine=routine,
@@ -35,7 +36,7 @@ def each_side_assignment(patient, clinic):
         hold_seconds=20,
         sets=2,
         sides="each",
-        rest_seconds=10,
+        rest_between_sets_seconds=10,
     )
     RoutineStep.objects.create(
         routine=routine,
@@ -43,8 +44,8 @@ def each_side_assignment(patient, clinic):
         position=2,
         hold_seconds=15,
         repetitions=2,
+        rest_between_repetitions_seconds=5,
         sides="both",
-        rest_seconds=5,
     )
     return factories.make_assignment(patient, routine)
 

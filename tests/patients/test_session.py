@@ -44,7 +44,7 @@ def test_session_page_words_the_prescription(client, patient, each_side_assignme
     session = session_start(assignment=each_side_assignment)
     client.force_login(patient.user)
     page = client.get(reverse("patients:session", args=[session.id])).content.decode()
-    assert "Hold 20 s · each side · 2 sets · rest 10 s" in page
+    assert "Hold 20 s · each side · 2 sets, rest 10 s between" in page
     assert "Left side" in page
     assert "Set 1 of 2" in page
 

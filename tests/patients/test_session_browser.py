@@ -75,29 +75,39 @@ def test_patient_completes_a_whole_session_by_keyboard(
     expect(page.locator("#timer-announce")).to_have_text("Hold finished. Press Done.")
 
     _press_done(page)  # set 1, left
+    # The other side waits for the patient: nothing counts until Start hold.
     expect(page.locator("#unit")).to_have_text("Set 1 of 2 · Right side")
-    expect(page.locator("#timer-phase")).to_have_text("Now the right side")
+    expect(page.locator("#timer-phase")).to_have_text("Now the right side.")
+    page.clock.run_for("00:30")
+    expect(page.locator("#timer-count")).to_have_text("")
+    expect(page.locator("#timer-start")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#timer-phase")).to_have_text("Get ready")
     page.clock.run_for("00:05")
     expect(page.locator("#timer-phase")).to_have_text("Hold")
     _press_done(page)  # set 1, right
+    # The rest between sets belongs to this exercise, then the patient starts the hold.
     expect(page.locator("#unit")).to_have_text("Set 2 of 2 · Left side")
-    expect(page.locator("#timer-phase")).to_have_text("Rest")
+    expect(page.locator("#timer-phase")).to_have_text("Rest between sets")
     expect(page.locator("#timer-count")).to_have_text("10")
     page.clock.run_for("00:10")
-    expect(page.locator("#timer-phase")).to_have_text("Hold")
+    expect(page.locator("#timer-phase")).to_have_text("Rest over.")
+    expect(page.locator("#timer-count")).to_have_text("")
     _press_done(page)  # set 2, left
     _press_done(page)  # set 2, right
 
-    # The next exercise: a rest, a get-ready, then two holds of 15 s with a relax between.
+    # The next exercise: no rest after the last set of the one before; two holds of 15 s
+    # with a rest of 5 s between the repetitions.
     expect(page.get_by_role("heading", name="Knees to chest")).to_be_focused()
     expect(page.locator("#progress-text")).to_have_text("4 of 5 done")
-    expect(page.locator("#timer-phase")).to_have_text("Rest")
-    page.clock.run_for("00:10")
+    expect(page.locator("#timer-phase")).to_have_text("Ready when you are")
+    _tab_to(page, "Start hold")
+    page.keyboard.press("Enter")
     expect(page.locator("#timer-phase")).to_have_text("Get ready")
     page.clock.run_for("00:05")
     expect(page.locator("#timer-phase")).to_have_text("Hold, 1 of 2")
     page.clock.run_for("00:15")
-    expect(page.locator("#timer-phase")).to_have_text("Relax")
+    expect(page.locator("#timer-phase")).to_have_text("Rest between repetitions")
     page.clock.run_for("00:05")
     expect(page.locator("#timer-phase")).to_have_text("Hold, 2 of 2")
     page.clock.run_for("00:15")
@@ -159,13 +169,13 @@ def test_offline_steps_are_queued_and_sent_once_when_back_online(
 
     page.context.set_offline(True)
     _press_done(page)
-    expect(page.locator("#save-status")).to_contain_text("You are offline")
+    expect(page.locator("#save-status")).to_contain_text("Saved on this phone")
     _press_done(page)
-    expect(page.locator("#save-status")).to_contain_text("not saved yet")
+    expect(page.locator("#save-status")).to_contain_text("it will be sent when you are back")
     expect(page.get_by_role("heading", name="Well done! How did it go?")).to_be_visible()
     page.locator("#pain-4").check()
     page.get_by_role("button", name="Finish session").click()
-    expect(page.locator("#save-status")).to_contain_text("kept on this device")
+    expect(page.locator("#save-status")).to_contain_text("saved on this phone")
     assert session.completions.count() == 1
     # A retry while still offline sends nothing and loses nothing.
     page.clock.run_for("00:30")

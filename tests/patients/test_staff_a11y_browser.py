@@ -19,7 +19,9 @@ def test_staff_pages_are_accessible_on_a_phone(browser, live_server, sign_in, cl
     assignment = factories.make_assignment(patient)
     routine = assignment.routine
     exercise = Exercise.objects.get(name="Child's pose")
+    factories.make_finished_session(assignment, pain=4)
     paths = [
+        # The staff home and progress pages each had two regions of one name (landmark-unique).
         reverse("dashboard:home"),
         reverse("dashboard:progress", args=[patient.id]),
         reverse("staff:patient_list"),
@@ -59,5 +61,25 @@ def test_staff_pages_are_accessible_on_a_phone(browser, live_server, sign_in, cl
         if results.violations_count:
             problems["invite"] = results.generate_report()
         assert problems == {}
+    finally:
+        context.close()
+
+
+def test_a_form_sent_back_with_errors_focuses_its_error_summary(
+    browser, live_server, sign_in, therapist
+):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    try:
+        sign_in(page, therapist.user)
+        page.goto(reverse("staff:patient_create"))
+        page.locator("form button[type=submit]").last.click()
+        summary = page.locator("#error-summary")
+        summary.wait_for()
+        assert page.evaluate("document.activeElement.id") == "error-summary"
+        assert page.title().startswith("Error: Add a patient")
+        box = summary.bounding_box()
+        assert box is not None
+        assert 0 <= box["y"] < 740
     finally:
         context.close()

@@ -29,7 +29,8 @@ STEP = {
     "repetitions": "1",
     "sets": "1",
     "sides": "both",
-    "rest_seconds": "10",
+    "rest_between_repetitions_seconds": "0",
+    "rest_between_sets_seconds": "10",
     "note": "",
 }
 SCHEDULE = {"starts_on": "2026-12-01", "weekdays": ["0", "2", "4"], "sessions_per_day": "1"}

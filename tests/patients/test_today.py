@@ -28,7 +28,7 @@ def test_home_sends_the_patient_to_today(client, patient, assignment):
 def test_today_shows_a_start_button_and_sessions_left(client, patient, assignment):
     page = _today_page(client, patient)
     assert assignment.routine.name in page
-    assert "0 of 1 session done today" in page
+    assert "0 of 1 done today" in page
     assert reverse("patients:start", args=[assignment.id]) in page
     assert "never force a position" in page.lower()
 
@@ -37,8 +37,16 @@ def test_today_counts_sessions_per_day_done_and_left(client, patient):
     assignment = factories.make_assignment(patient, sessions_per_day=3)
     factories.make_finished_session(assignment)
     page = _today_page(client, patient)
-    assert "1 of 3 sessions done today" in page
+    assert "1 of 3 done today" in page
     assert "2 left" in page
+
+
+def test_today_counts_an_extra_session_apart(client, patient, assignment):
+    factories.make_finished_session(assignment)
+    factories.make_finished_session(assignment)
+    page = " ".join(_today_page(client, patient).split())
+    assert "1 of 1 done today · 1 extra" in page
+    assert "2 of 1" not in page
 
 
 def test_today_says_all_done_when_every_session_is_finished(client, patient, assignment):
@@ -146,8 +154,8 @@ def test_plan_lists_steps_in_plain_words_with_schedule(client, patient, each_sid
     client.force_login(patient.user)
     page = client.get(reverse("patients:plan")).content.decode()
     assert "Supine lumbar rotation" in page
-    assert "Hold 20 s · each side · 2 sets · rest 10 s" in page
-    assert "Hold 15 s · 2 times" in page
+    assert "Hold 20 s · each side · 2 sets, rest 10 s between" in page
+    assert "Hold 15 s · 2 repetitions, rest 5 s between" in page
     assert "Every day · once a day" in page
 
 

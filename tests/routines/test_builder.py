@@ -20,7 +20,8 @@ def step_data(**overrides) -> dict:
         "repetitions": "2",
         "sets": "3",
         "sides": "each",
-        "rest_seconds": "15",
+        "rest_between_repetitions_seconds": "5",
+        "rest_between_sets_seconds": "15",
         "note": "Slowly",
     }
     data.update(overrides)
@@ -105,7 +106,8 @@ def test_step_update_saves_the_prescription(client, therapist, routine):
     assert response.status_code == 302
     step.refresh_from_db()
     assert (step.hold_seconds, step.repetitions, step.sets, step.sides) == (30, 2, 3, "each")
-    assert (step.rest_seconds, step.note) == (15, "Slowly")
+    assert step.rest_between_repetitions_seconds == 5
+    assert (step.rest_between_sets_seconds, step.note) == (15, "Slowly")
 
 
 def test_step_update_by_htmx_answers_the_step(client, therapist, routine):
@@ -128,7 +130,8 @@ def test_step_update_by_htmx_answers_the_step(client, therapist, routine):
         ("hold_seconds", "601"),
         ("repetitions", "51"),
         ("sets", "0"),
-        ("rest_seconds", "-1"),
+        ("rest_between_repetitions_seconds", "-1"),
+        ("rest_between_sets_seconds", "601"),
         ("sides", "three"),
         ("hold_seconds", "ten"),
     ],
@@ -285,7 +288,7 @@ def test_editing_a_patients_copy_tells_the_patient(client, therapist, assignment
     client.post(reverse("routines:step_update", args=[routine.id, step.id]), step_data())
     assignment.refresh_from_db()
     assert assignment.has_unseen_change
-    assert f"{step.exercise.name}: now hold 30 s, each side" in assignment.change_summary
+    assert f"{step.exercise.name}: now Hold 30 s · each side" in assignment.change_summary
 
 
 def test_editing_a_template_leaves_running_plans_alone(client, therapist, patient, clinic):

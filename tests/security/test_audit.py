@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 NOT_PATIENT_DATA = {
     "login": "the sign-in form",
     "logout": "signs out",
+    "keep_alive": "restarts a staff member's idle clock",
     "audit_trail": "the trail itself (reading it is not a patient-data access)",
     "audit_trail_csv": "the trail itself",
     "admin:index": "list of models",
@@ -346,7 +347,8 @@ WRITES = {
                 "repetitions": 5,
                 "sets": 1,
                 "sides": "both",
-                "rest_seconds": 0,
+                "rest_between_repetitions_seconds": 0,
+                "rest_between_sets_seconds": 0,
             },
             "change",
         ),
@@ -409,6 +411,7 @@ def test_patient_data_change_writes_one_audit_row(name, world, roles):
 TAKES_POST = set(WRITES) | {
     "login",
     "logout",
+    "keep_alive",
     "account:invite_accept",
     "staff:patient_create",
     "staff:patient_update",

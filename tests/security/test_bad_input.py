@@ -142,7 +142,8 @@ def text_pages(therapist, patient, assignment):
         "repetitions": "1",
         "sets": "1",
         "sides": "both",
-        "rest_seconds": "0",
+        "rest_between_repetitions_seconds": "0",
+        "rest_between_sets_seconds": "0",
         "note": "",
     }
     patient_form = {"first_name": "Nina", "last_name": "Berg", "email": ""}

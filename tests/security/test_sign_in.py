@@ -173,7 +173,8 @@ def test_patient_may_keep_signed_in_for_30_days(client, patient):
 def test_login_form_has_a_labelled_keep_me_signed_in_checkbox(client, db):
     html = client.get(reverse("login")).content.decode()
     assert 'type="checkbox" name="remember"' in html
-    assert '<label for="id_remember">Keep me signed in on this device</label>' in html
+    assert '<label class="choice remember" for="id_remember">' in html
+    assert "<span>Keep me signed in on this device</span>" in html
 
 
 # Signing a patient out everywhere.

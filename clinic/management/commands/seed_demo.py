@@ -135,7 +135,9 @@ class Command(BaseCommand):
         for step in steps:
             for set_number in range(1, step.sets + 1):
                 for side in step.side_names:
-                    moment += datetime.timedelta(seconds=step.hold_seconds + step.rest_seconds)
+                    moment += datetime.timedelta(
+                        seconds=step.hold_seconds + step.rest_between_sets_seconds
+                    )
                     skipped = rng.random() < 0.05
                     yield Completion(
                         client_id=uuid.UUID(int=rng.getrandbits(128)),
