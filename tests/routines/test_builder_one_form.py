@@ -10,7 +10,15 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-FIELDS = ("hold_seconds", "repetitions", "sets", "sides", "rest_seconds", "note")
+FIELDS = (
+    "hold_seconds",
+    "repetitions",
+    "rest_between_repetitions_seconds",
+    "sets",
+    "rest_between_sets_seconds",
+    "sides",
+    "note",
+)
 
 
 @pytest.fixture
@@ -65,7 +73,8 @@ def test_builder_saves_every_change_at_once(client, therapist, routine, clinic):
             "steps-4-repetitions": "1",
             "steps-4-sets": "1",
             "steps-4-sides": "both",
-            "steps-4-rest_seconds": "10",
+            "steps-4-rest_between_repetitions_seconds": "0",
+            "steps-4-rest_between_sets_seconds": "10",
             "steps-4-note": "",
         }
     )
