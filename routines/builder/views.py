@@ -516,6 +516,6 @@ def handout_context(*, routine: Routine, sign_in_url: str) -> dict:
     """What every handout shows: the routine and a QR code of `sign_in_url` (inline SVG, no
     styles or scripts, so the page's Content-Security-Policy allows it)."""
     qr = segno.make(sign_in_url, error="m").svg_inline(
-        scale=4, svgclass="qr", title=_("QR code: sign in to Limber"), lineclass=None
+        scale=4, svgclass="qr", title=_("QR code: sign in to Limber"), lineclass=None, omitsize=True
     )
     return {"routine": routine, "sign_in_url": sign_in_url, "qr_svg": qr}
