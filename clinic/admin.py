@@ -44,6 +44,7 @@ class ClinicAdmin(ClinicScopedAdmin):
                 "description": _("When the staff home page lists a patient as needing attention."),
             },
         ),
+        (_("Contact details"), {"fields": ["address", "phone"]}),
     ]
 
     def has_add_permission(self, request, *args) -> bool:

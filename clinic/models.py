@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from clinic.validators import validate_name, validate_text
+
 
 def validate_timezone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -86,6 +88,21 @@ class Clinic(models.Model):
             "Off: after a side switch, a rest between sets or a new exercise the player waits "
             "until the patient presses Start hold. On: the get-ready countdown starts by itself."
         ),
+    )
+    # Printed on patients' handouts (issue 14); optional, set by a clinic admin.
+    address = models.TextField(
+        _("address"),
+        max_length=500,
+        blank=True,
+        validators=[validate_text],
+        help_text=_("Printed on patients' handouts."),
+    )
+    phone = models.CharField(
+        _("phone"),
+        max_length=40,
+        blank=True,
+        validators=[validate_name],
+        help_text=_("Printed on patients' handouts."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

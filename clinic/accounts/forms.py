@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clinic.models import StaffMember, User
+from clinic.models import Clinic, StaffMember, User
 from clinic.validators import validate_name
 
 
@@ -19,3 +19,12 @@ class StaffInviteForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("This username is taken; choose another."))
         return username
+
+
+class ClinicContactForm(forms.ModelForm):
+    """The clinic's contact details, printed on patients' handouts."""
+
+    class Meta:
+        model = Clinic
+        fields = ["address", "phone"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}

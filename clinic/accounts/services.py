@@ -36,3 +36,13 @@ def staff_set_active(*, member: StaffMember, active: bool, by: StaffMember) -> S
     member.user.is_active = active
     member.user.save(update_fields=["is_active"])
     return member
+
+
+@transaction.atomic
+def clinic_contact_update(*, clinic: Clinic, address: str, phone: str) -> Clinic:
+    """The address and phone number printed on the clinic's patient handouts."""
+    clinic.address = address.strip()
+    clinic.phone = phone.strip()
+    clinic.full_clean(exclude=["name"])
+    clinic.save(update_fields=["address", "phone"])
+    return clinic

@@ -163,6 +163,14 @@ class SignInView(LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
 
+    def get_initial(self) -> dict:
+        """`?username=` fills in the username: the QR code on a patient's handout leads here."""
+        initial = super().get_initial()
+        username = self.request.GET.get("username", "").strip()
+        if username and len(username) <= 150:
+            initial["username"] = username
+        return initial
+
     def form_valid(self, form: SignInForm) -> HttpResponse:
         response = super().form_valid(form)
         if form.cleaned_data.get("remember") and not is_staff_user(form.get_user()):

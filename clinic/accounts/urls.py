@@ -8,6 +8,7 @@ app_name = "team"
 urlpatterns = [
     path("", views.staff_list, name="staff_list"),
     path("new/", views.staff_create, name="staff_create"),
+    path("contact/", views.clinic_contact, name="clinic_contact"),
     path("two-factor/", two_factor_views.clinic_setting, name="two_factor_setting"),
     path("<int:member_id>/deactivate/", views.staff_deactivate, name="staff_deactivate"),
     path("<int:member_id>/reactivate/", views.staff_reactivate, name="staff_reactivate"),

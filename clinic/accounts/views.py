@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from clinic.access import staff_member
 from clinic.accounts.decorators import clinic_admin_required
-from clinic.accounts.forms import StaffInviteForm
-from clinic.accounts.services import staff_invite, staff_set_active
+from clinic.accounts.forms import ClinicContactForm, StaffInviteForm
+from clinic.accounts.services import clinic_contact_update, staff_invite, staff_set_active
 from clinic.models import StaffMember
 from clinic.throttle import WELCOME, throttle_failure, throttle_retry_after, too_many_guesses
 
@@ -34,15 +34,34 @@ def _welcome_url(request: HttpRequest, member: StaffMember) -> str:
     return request.build_absolute_uri(reverse("team:welcome", args=[uid, token]))
 
 
-@clinic_admin_required
-@require_safe
-def staff_list(request: HttpRequest) -> HttpResponse:
+def _staff_list_page(request: HttpRequest, contact_form: ClinicContactForm, status: int = 200):
     members = (
         StaffMember.objects.filter(clinic=request.staff.clinic)
         .select_related("user")
         .order_by("-user__is_active", "user__first_name", "user__last_name")
     )
-    return render(request, "team/staff_list.html", {"members": members})
+    context = {"members": members, "contact_form": contact_form}
+    return render(request, "team/staff_list.html", context, status=status)
+
+
+@clinic_admin_required
+@require_safe
+def staff_list(request: HttpRequest) -> HttpResponse:
+    return _staff_list_page(request, ClinicContactForm(instance=request.staff.clinic))
+
+
+@clinic_admin_required
+@require_POST
+def clinic_contact(request: HttpRequest) -> HttpResponse:
+    """The clinic admin sets the address and phone number printed on patients' handouts."""
+    clinic = request.staff.clinic
+    form = ClinicContactForm(request.POST, instance=clinic)
+    if not form.is_valid():
+        clinic.refresh_from_db()
+        return _staff_list_page(request, form, status=400)
+    clinic_contact_update(clinic=clinic, **form.cleaned_data)
+    messages.success(request, _("Contact details saved."))
+    return redirect("team:staff_list")
 
 
 @clinic_admin_required

@@ -13,6 +13,11 @@ staff_urlpatterns = [
         views.assignment_schedule,
         name="assignment_schedule",
     ),
+    path(
+        "assignments/<int:assignment_id>/handout/",
+        views.assignment_handout,
+        name="assignment_handout",
+    ),
     path("assignments/<int:assignment_id>/pause/", views.assignment_pause, name="assignment_pause"),
     path(
         "assignments/<int:assignment_id>/resume/", views.assignment_resume, name="assignment_resume"

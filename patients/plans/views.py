@@ -8,16 +8,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_action, audit_patient, audits_patient
 from patients.models import Assignment, Patient
 from patients.plans import services
 from patients.plans.forms import AssignForm, ScheduleForm
+from patients.plans.schedule import schedule_in_words
 from patients.plans.services import assignment_change_seen, assignment_create
-from routines.builder.selectors import routines_for_clinic
+from routines.builder.selectors import routine_for_builder, routines_for_clinic
+from routines.builder.views import handout_context
 from routines.models import Routine
 
 PATIENT_CHOICES = 50
@@ -36,7 +40,7 @@ def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
 
 
 def _get_assignment_for_staff(request: HttpRequest, assignment_id: int) -> Assignment:
-    assignments = Assignment.objects.select_related("patient__clinic", "routine")
+    assignments = Assignment.objects.select_related("patient__clinic", "patient__user", "routine")
     assignment = get_object_or_404(
         assignments, id=assignment_id, patient__clinic=request.staff.clinic
     )
@@ -186,3 +190,41 @@ def plan_change_seen(request: HttpRequest, assignment_id: int) -> HttpResponse:
     audit_patient(request, assignment.patient)
     assignment_change_seen(assignment=assignment)
     return redirect("home")
+
+
+@staff_required
+@audits_patient()
+@require_safe
+def assignment_handout(request: HttpRequest, assignment_id: int) -> HttpResponse:
+    """The printed handout of a patient's plan: the routine's handout with the patient's name,
+    their schedule, the clinic's contact details and a QR code to their own sign-in.
+
+    A patient who has a sign-in gets the sign-in page with their username filled in. One who
+    hasn't joined yet gets the plain sign-in page and is told to use their invitation first:
+    an invitation's link is shown once when it is made (only its hash is kept), and a link
+    printed on paper that outlives the invitation must never carry a token.
+    """
+    assignment = _get_assignment_for_staff(request, assignment_id)
+    patient = assignment.patient
+    routine = routine_for_builder(assignment.routine_id, clinic=request.staff.clinic)
+    if routine is None:
+        raise Http404
+    sign_in_url = request.build_absolute_uri(reverse("login"))
+    if patient.user is not None:
+        sign_in_url += "?" + urlencode({"username": patient.user.get_username()})
+        caption = _("Scan to sign in and follow your routine:")
+    else:
+        caption = _(
+            "First create your sign-in with the invitation link from your physiotherapist. "
+            "Then scan to sign in:"
+        )
+    context = {
+        **handout_context(routine=routine, sign_in_url=sign_in_url),
+        "patient_name": str(patient),
+        "schedule": schedule_in_words(assignment),
+        "clinic": patient.clinic,
+        "qr_caption": caption,
+        "back_url": reverse("staff:patient_detail", args=[patient.id]),
+        "back_label": _("Back to the patient"),
+    }
+    return render(request, "routines/handout.html", context)

@@ -499,10 +499,23 @@ def routine_preview(request: HttpRequest, routine_id: int) -> HttpResponse:
 @audits_patient()
 @require_safe
 def routine_handout(request: HttpRequest, routine_id: int) -> HttpResponse:
+    """The generic handout: a routine's steps and a QR code to the sign-in page. A patient's
+    own handout (name, schedule, the clinic's contact, their own sign-in) is the plan's
+    handout in patients/plans, which renders the same template with more."""
     routine = _get_routine_for_staff(request, routine_id)
     sign_in_url = request.build_absolute_uri(reverse("login"))
-    qr = segno.make(sign_in_url, error="m").svg_inline(
-        scale=4, svgclass="qr", title=_("QR code: sign in to Limber"), lineclass=None
-    )
-    context = {"routine": routine, "sign_in_url": sign_in_url, "qr_svg": qr}
+    context = {
+        **handout_context(routine=routine, sign_in_url=sign_in_url),
+        "back_url": reverse("routines:builder", args=[routine.id]),
+        "back_label": _("Back to the builder"),
+    }
     return render(request, "routines/handout.html", context)
+
+
+def handout_context(*, routine: Routine, sign_in_url: str) -> dict:
+    """What every handout shows: the routine and a QR code of `sign_in_url` (inline SVG, no
+    styles or scripts, so the page's Content-Security-Policy allows it)."""
+    qr = segno.make(sign_in_url, error="m").svg_inline(
+        scale=4, svgclass="qr", title=_("QR code: sign in to Limber"), lineclass=None, omitsize=True
+    )
+    return {"routine": routine, "sign_in_url": sign_in_url, "qr_svg": qr}

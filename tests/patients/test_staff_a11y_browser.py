@@ -36,6 +36,7 @@ def test_staff_pages_are_accessible_on_a_phone(browser, live_server, sign_in, cl
         reverse("routines:builder", args=[routine.id]) + "?q=knee",
         reverse("routines:preview", args=[routine.id]),
         reverse("routines:handout", args=[routine.id]),
+        reverse("staff:assignment_handout", args=[assignment.id]),
         reverse("team:staff_list"),
         reverse("team:staff_create"),
     ]

@@ -282,7 +282,21 @@ CASES = [
         {},
         "object",
     ),
+    (
+        "plan handout",
+        "get",
+        lambda t: reverse("staff:assignment_handout", args=[t.assignment.id]),
+        None,
+        "object",
+    ),
     ("staff list", "get", lambda t: reverse("team:staff_list"), None, "admin"),
+    (
+        "clinic contact",
+        "post",
+        lambda t: reverse("team:clinic_contact"),
+        {"address": "1 Main Street", "phone": "+31 20 123 4567"},
+        "admin",
+    ),
     ("staff new", "get", lambda t: reverse("team:staff_create"), None, "admin"),
     (
         "staff create",
