@@ -12,6 +12,11 @@ from patients.api import (
     SessionViewSet,
     TodayViewSet,
 )
+from patients.reminders.api import (
+    DeliveryViewSet,
+    PushSubscriptionViewSet,
+    ReminderSettingsViewSet,
+)
 from routines.api import ExerciseViewSet, RoutineStepViewSet, RoutineViewSet
 
 app_name = "api"
@@ -27,5 +32,8 @@ router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("adherence", AdherenceViewSet, basename="adherence")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("reminder-settings", ReminderSettingsViewSet, basename="reminder-settings")
+router.register("reminder-deliveries", DeliveryViewSet, basename="reminder-delivery")
+router.register("push-subscriptions", PushSubscriptionViewSet, basename="push-subscription")
 
 urlpatterns = router.urls

@@ -36,6 +36,7 @@ urlpatterns = [
         SpectacularSwaggerSplitView.as_view(url_name="api-schema"),
         name="api-docs",
     ),
+    path("", include("patients.reminders.urls")),
     path("", include("routines.urls")),
     path("staff/team/", include("clinic.staff_urls")),
     path("staff/", include("patients.staff_urls")),

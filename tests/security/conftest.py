@@ -11,6 +11,11 @@ from patients.models import (
     Patient,
     Session,
 )
+from patients.reminders.services import (
+    calendar_feed_reset,
+    calendar_feed_token,
+    unsubscribe_token,
+)
 from patients.services import attention_review_record, session_finish, session_start
 from patients.staff_services import invitation_create
 from routines.models import Exercise, Routine, RoutineStep
@@ -70,7 +75,14 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
         },
         # Pages that take another object of a model than `prefer` gives: assigning starts
         # from a template (a patient's own copy is never assigned again).
-        "prefer_for": {"staff:assign_routine": {Routine: template}},
+        "prefer_for": {
+            "staff:assign_routine": {Routine: template},
+            # The reminder links' own tokens (signed, or the calendar feed's secret).
+            "reminders:unsubscribe": {"token": unsubscribe_token(patient)},
+            "reminders:calendar_feed": {
+                "token": calendar_feed_token(calendar_feed_reset(patient=patient))
+            },
+        },
         "template": template,
     }
 
