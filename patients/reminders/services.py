@@ -314,9 +314,9 @@ def push_subscription_save(
 # Planning ----------------------------------------------------------------------------------
 
 
-def _patients_to_remind():
+def _patients_to_remind(now: datetime.datetime):
     running = Assignment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=timezone.now().date() - datetime.timedelta(2))
+        Q(ends_on__isnull=True) | Q(ends_on__gte=now.date() - datetime.timedelta(days=2))
     ).prefetch_related(Prefetch("pauses", queryset=AssignmentPause.objects.all()))
     return (
         Patient.objects.filter(archived_at__isnull=True, user__is_active=True)
@@ -344,7 +344,7 @@ def reminders_plan(*, now: datetime.datetime | None = None) -> int:
         )
     )
     rows = []
-    for patient in _patients_to_remind():
+    for patient in _patients_to_remind(now):
         choices = schedule.choices_for(patient)
         channels = [c for c in (Channel.EMAIL, Channel.PUSH) if getattr(choices, c)]
         if not channels or not patient.plans:
