@@ -93,7 +93,10 @@ def test_push_service_down_is_retried(push_patient, push_service):
     assert delivery.last_error == "push service answered 503"
 
 
-def _subscribe(client, endpoint, p256dh=None, auth="AAECAwQFBgcICQoLDA0ODw"):
+AUTH = "AAECAwQFBgcICQoLDA0ODw"
+
+
+def _subscribe(client, endpoint, p256dh=None, auth=AUTH):
     from tests.security.test_audit import PUSH_SUBSCRIPTION
 
     body = {
@@ -117,11 +120,11 @@ def test_subscription_to_a_known_push_service_is_kept_and_turns_push_on(client, 
 @pytest.mark.parametrize(
     ("endpoint", "p256dh", "auth", "field"),
     [
-        ("https://evil.example.com/push/abc", None, "AAECAwQFBgcICQoLDA0ODw", "endpoint"),
-        ("https://fcm.googleapis.com.evil.example/x", None, "AAECAwQFBgcICQoLDA0ODw", "endpoint"),
-        ("http://fcm.googleapis.com/fcm/send/abc", None, "AAECAwQFBgcICQoLDA0ODw", "endpoint"),
-        ("https://user@fcm.googleapis.com/fcm/send/a", None, "AAECAwQFBgcICQoLDA0ODw", "endpoint"),
-        ("javascript:alert(1)", None, "AAECAwQFBgcICQoLDA0ODw", "endpoint"),
+        ("https://evil.example.com/push/abc", None, AUTH, "endpoint"),
+        ("https://fcm.googleapis.com.evil.example/x", None, AUTH, "endpoint"),
+        ("http://fcm.googleapis.com/fcm/send/abc", None, AUTH, "endpoint"),
+        ("https://user@fcm.googleapis.com/fcm/send/a", None, AUTH, "endpoint"),
+        ("javascript:alert(1)", None, AUTH, "endpoint"),
         (
             "https://fcm.googleapis.com/fcm/send/abc",
             "not-a-key",
