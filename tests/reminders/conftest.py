@@ -12,6 +12,7 @@ import datetime
 import email
 import email.policy
 import json
+import logging
 import socket
 import threading
 import time
@@ -64,6 +65,7 @@ class Inbox:
 
 class SmtpServer:
     def __init__(self, delay: float = 0.0):
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.inbox = Inbox(delay)
         self.port = free_port()
         self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
