@@ -71,8 +71,10 @@ def parse_times(values: Iterable[str]) -> list[str]:
         match = _TIME.match(value)
         if match is None:
             raise ValidationError(
-                {"times": _("%(value)s is not a time of day (HH:MM, 00:00 to 23:59).")},
-                params={"value": value},
+                {
+                    "times": _("%(value)s is not a time of day (HH:MM, 00:00 to 23:59).")
+                    % {"value": value}
+                }
             )
         times.append(f"{int(match[1]):02d}:{match[2]}")
     times = sorted(set(times))
@@ -429,7 +431,8 @@ def reminder_nudge(*, patient: Patient, requested_by, now=None) -> list[Delivery
         Delivery(
             patient=patient,
             local_date=local.date(),
-            slot=f"staff {local:%H:%M:%S}",
+            # Unique to the moment: the cooldown keeps nudges apart, this keeps rows apart.
+            slot=f"staff {local:%H:%M:%S.%f}"[:20],
             channel=channel,
             kind=Delivery.Kind.STAFF,
             requested_by=requested_by,
