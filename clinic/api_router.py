@@ -32,8 +32,8 @@ router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("adherence", AdherenceViewSet, basename="adherence")
 router.register("tokens", ApiTokenViewSet, basename="token")
-router.register("reminder-settings", ReminderSettingsViewSet, basename="reminder-settings")
-router.register("reminder-deliveries", DeliveryViewSet, basename="reminder-delivery")
-router.register("push-subscriptions", PushSubscriptionViewSet, basename="push-subscription")
+router.register("reminders", ReminderSettingsViewSet, basename="reminder")
+router.register("reminder_deliveries", DeliveryViewSet, basename="reminder-delivery")
+router.register("push_subscriptions", PushSubscriptionViewSet, basename="push-subscription")
 
 urlpatterns = router.urls

@@ -230,7 +230,7 @@ class ReminderSettingsViewSet(
         request=None,
         responses=ReminderSettingsSerializer,
     )
-    @action(detail=True, methods=["post"], url_path="reset-calendar")
+    @action(detail=True, methods=["post"])
     def reset_calendar(self, request: Request, pk: str) -> Response:
         patient = self.get_object()
         services.calendar_feed_reset(patient=patient)

@@ -388,13 +388,13 @@ WRITES = {
         "therapist",
         lambda w: ("reminders:staff_calendar_reset", [w["patient"].pk], {}, "change"),
     ),
-    "api:reminder-settings-nudge": (
+    "api:reminder-nudge": (
         "therapist",
-        lambda w: ("api:reminder-settings-nudge", [_reachable(w).pk], {}, "change"),
+        lambda w: ("api:reminder-nudge", [_reachable(w).pk], {}, "change"),
     ),
-    "api:reminder-settings-reset-calendar": (
+    "api:reminder-reset-calendar": (
         "patient",
-        lambda w: ("api:reminder-settings-reset-calendar", [w["patient"].pk], {}, "change"),
+        lambda w: ("api:reminder-reset-calendar", [w["patient"].pk], {}, "change"),
     ),
     "api:push-subscription-list": (
         "patient",
