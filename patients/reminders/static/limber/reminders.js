@@ -21,6 +21,12 @@
     return bytes;
   }
 
+  function ownError(message) {
+    var error = new Error(message);
+    error.limber = true;
+    return error;
+  }
+
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -42,7 +48,7 @@
     status.textContent = box.dataset.working || "…";
     Notification.requestPermission()
       .then(function (permission) {
-        if (permission !== "granted") throw new Error(box.dataset.denied || "Permission denied.");
+        if (permission !== "granted") throw ownError(box.dataset.denied);
         return navigator.serviceWorker.register(box.dataset.workerUrl);
       })
       .then(whenActive)
@@ -67,13 +73,14 @@
           if (!response.ok) {
             var errors = body.errors || {};
             var first = Object.keys(errors)[0];
-            throw new Error(first ? errors[first][0] : box.dataset.failed);
+            throw ownError(first ? errors[first][0] : box.dataset.failed);
           }
           status.textContent = body.detail;
         });
       })
       .catch(function (error) {
-        status.textContent = error.message || box.dataset.failed;
+        // Our own messages are translated; the browser's (no push service, blocked) are not.
+        status.textContent = error.limber ? error.message : box.dataset.failed;
       });
   });
 })();
