@@ -254,6 +254,14 @@ class ReminderSettingsViewSet(
         return Response(DeliverySerializer(rows, many=True).data, status=status.HTTP_202_ACCEPTED)
 
 
+class DeliveryFilter(fields.FilterSet):
+    patient = fields.IdFilter()
+
+    class Meta:
+        model = Delivery
+        fields = ["patient", "channel", "state"]
+
+
 @extend_schema_view(list=extend_schema(summary="The reminder delivery log, newest first"))
 class DeliveryViewSet(AuditedPatientDataMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
     """Every reminder and what became of it: sent, waiting, retrying or given up (why)."""
@@ -261,7 +269,7 @@ class DeliveryViewSet(AuditedPatientDataMixin, mixins.ListModelMixin, viewsets.G
     queryset = Delivery.objects.none()
     serializer_class = DeliverySerializer
     permission_classes = [IsPatientOrStaff]
-    filterset_fields = ["patient", "channel", "state"]
+    filterset_class = DeliveryFilter
 
     def get_queryset(self):
         if self.request.member is not None:
