@@ -314,6 +314,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SidesEnum": "routines.models.Sides",
         "CompletionSideEnum": "patients.models.Completion.Side",
+        "KindEnum": "routines.models.ExerciseKind",
+        "ReminderChannelEnum": "patients.reminders.models.Channel",
+        "DeliveryKindEnum": "patients.reminders.models.Delivery.Kind",
+        "DeliveryStateEnum": "patients.reminders.models.Delivery.State",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
