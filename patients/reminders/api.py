@@ -6,7 +6,9 @@ patients' (and only staff may send a reminder now). Anyone else's patient answer
 Writes go through the same services as the pages.
 """
 
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +28,8 @@ from .selectors import deliveries_for_clinic
 from .sending import absolute_url
 
 ID = r"[0-9]+"
+TIME_PATTERN = r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$"
+TIME_MESSAGE = _("%(value)s is not a time of day (HH:MM, 00:00 to 23:59).")
 
 
 class IsPatientOrStaff(permissions.BasePermission):
@@ -117,7 +121,10 @@ class ReminderSettingsInputSerializer(serializers.Serializer):
         child=fields.ChoiceField(choices=Channel.choices), max_length=3, allow_empty=True
     )
     times = serializers.ListField(
-        child=fields.CharField(max_length=5),
+        child=fields.CharField(
+            max_length=5,
+            validators=[RegexValidator(TIME_PATTERN, message=TIME_MESSAGE)],
+        ),
         min_length=1,
         max_length=4,
         help_text='Times of day, "HH:MM" (00:00 to 23:59), in the patient\'s time zone.',

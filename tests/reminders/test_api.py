@@ -91,7 +91,7 @@ def test_patient_changes_their_settings(api, patient):
 @pytest.mark.parametrize(
     ("body", "field", "text"),
     [
-        ({"times": ["25:00"]}, "times", "25:00 is not a time of day"),
+        ({"times": ["25:00"]}, "times.0", "25:00 is not a time of day"),
         ({"channels": ["email", "fax"]}, "channels.1", '"fax" is not a valid choice'),
         ({"timezone": "Mars/Base"}, "timezone", "not a known time zone"),
         ({"weekdays": 0}, "weekdays", ""),
