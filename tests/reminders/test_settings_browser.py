@@ -97,6 +97,8 @@ def test_staff_patient_page_shows_the_reminder_card(
 ):
     patient.email = "alice@example.org"
     patient.save(update_fields=["email"])
+    # A month on the plan without a session: on the staff home's "Needs attention".
+    factories.make_assignment(patient)
     for width in (360, 1280):
         context = browser.new_context(
             base_url=live_server.url, viewport={"width": width, "height": 900}
@@ -111,6 +113,17 @@ def test_staff_patient_page_shows_the_reminder_card(
             page.get_by_role("cell", name="email due").first.wait_for()
             _check_accessible(page, width, "patient page")
             page.screenshot(path=f"/tmp/reminders-staff-{width}.png", full_page=True)
+            Delivery.objects.all().delete()
+
+            # The same button on the needs-attention card brings staff back to the list.
+            page.goto("/staff/")
+            card = page.locator("article.attention", has_text=str(patient))
+            card.get_by_role("button", name=f"Send a reminder now to {patient}").click()
+            page.get_by_text("A reminder is on its way to Alice.").wait_for()
+            assert page.url.endswith("/staff/")
+            _check_accessible(page, width, "staff home")
+            page.screenshot(path=f"/tmp/reminders-home-{width}.png", full_page=True)
+            assert Delivery.objects.filter(kind="staff").count() == 1
             Delivery.objects.all().delete()
         finally:
             context.close()
