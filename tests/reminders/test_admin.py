@@ -107,3 +107,13 @@ def test_clinic_defaults_are_for_clinic_admins_of_their_clinic(
     assert not ClinicReminderDefaults.objects.exists()
     assert client.post(url, data).status_code == 302
     assert ClinicReminderDefaults.objects.get().times == ["07:00"]
+
+
+def test_worker_queue_admin_is_the_operators_only(client, clinic_admin, superuser):
+    """django-q2's schedule and task queue serve every clinic: clinic staff cannot reach
+    them (Django permissions, which no clinic role has)."""
+    url = reverse("admin:django_q_schedule_changelist")
+    client.force_login(clinic_admin.user)
+    assert client.get(url).status_code == 403
+    client.force_login(superuser)
+    assert client.get(url).status_code == 200
