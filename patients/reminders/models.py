@@ -1,8 +1,6 @@
 """Reminders: what each patient asked for, the clinic's defaults, push subscriptions, and one
 row per reminder to deliver (the delivery log)."""
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +16,7 @@ class Channel(models.TextChoices):
     nothing is delivered through it: the patient's calendar app fetches the feed."""
 
     EMAIL = "email", _("Email")
-    PUSH = "push", _("Notification on this device")
+    PUSH = "push", _("Notifications on my devices")
     CALENDAR = "calendar", _("Calendar feed")
 
 
@@ -41,13 +39,6 @@ class ReminderChoices(models.Model):
 
     class Meta:
         abstract = True
-
-    @property
-    def channels(self) -> list[str]:
-        return [channel for channel in Channel.values if getattr(self, channel)]
-
-    def parsed_times(self) -> list[datetime.time]:
-        return [datetime.time.fromisoformat(value) for value in self.times]
 
 
 class ClinicReminderDefaults(ReminderChoices):

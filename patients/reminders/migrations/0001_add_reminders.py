@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('local_date', models.DateField(verbose_name='day')),
                 ('slot', models.CharField(max_length=20, verbose_name='slot')),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('push', 'Notification on this device'), ('calendar', 'Calendar feed')], max_length=8, verbose_name='channel')),
+                ('channel', models.CharField(choices=[('email', 'Email'), ('push', 'Notifications on my devices'), ('calendar', 'Calendar feed')], max_length=8, verbose_name='channel')),
                 ('kind', models.CharField(choices=[('scheduled', 'Reminder'), ('second', 'Second reminder'), ('staff', 'Sent by staff')], max_length=10, verbose_name='kind')),
                 ('due_at', models.DateTimeField(verbose_name='due')),
                 ('state', models.CharField(choices=[('pending', 'Waiting'), ('sending', 'Sending'), ('sent', 'Sent'), ('given_up', 'Not sent'), ('skipped', 'Not needed')], default='pending', max_length=8, verbose_name='state')),
