@@ -3,8 +3,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from clinic.admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ReadOnlyMixin
-from clinic.audit import audit_record
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from clinic.audit.trail import audit_record
 
 from . import services
 from .models import ClinicReminderDefaults, Delivery, PushSubscription, ReminderSettings

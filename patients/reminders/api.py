@@ -15,12 +15,12 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from clinic import api_fields as fields
 from clinic.access import staff_member
-from clinic.api import AuditedPatientDataMixin, IsPatient
-from clinic.audit import AuditedAPIMixin, audit_patient
+from clinic.api import fields
+from clinic.audit.api import AuditedAPIMixin, AuditedPatientDataMixin
+from clinic.audit.trail import audit_patient
+from patients.access import IsPatient, patient_of_user
 from patients.models import Patient
-from patients.selectors import patient_of_user
 
 from . import schedule, services
 from .models import Channel, Delivery, PushSubscription

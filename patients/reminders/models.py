@@ -105,7 +105,8 @@ class PushSubscription(models.Model):
     patient = models.ForeignKey(
         "patients.Patient", models.CASCADE, related_name="push_subscriptions"
     )
-    endpoint = models.URLField(_("endpoint"), max_length=1000, unique=True)
+    # Checked against the known push services by services.push_subscription_save.
+    endpoint = models.CharField(_("endpoint"), max_length=1000, unique=True)
     p256dh = models.CharField(max_length=100)
     auth = models.CharField(max_length=40)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)

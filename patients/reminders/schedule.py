@@ -9,7 +9,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from patients.models import Assignment, Patient
-from patients.schedule import sessions_due_on
+from patients.plans.schedule import sessions_due_on
 
 from .models import DEFAULT_TIMES, ReminderChoices
 

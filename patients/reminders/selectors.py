@@ -5,7 +5,7 @@ import datetime
 from django.db.models import Prefetch, QuerySet
 
 from patients.models import Assignment, AssignmentPause, Patient
-from patients.schedule import sessions_due_on
+from patients.plans.schedule import sessions_due_on
 
 from .models import Delivery
 

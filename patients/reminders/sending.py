@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
+from django.core import signing
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -31,9 +32,21 @@ def today_url() -> str:
     return absolute_url(reverse("patients:today"))
 
 
-def unsubscribe_url(patient) -> str:
-    from .services import unsubscribe_token
+UNSUBSCRIBE_SALT = "limber.reminders.unsubscribe"
 
+
+def push_configured() -> bool:
+    """Web push needs the server's VAPID keys; without them the channel is not offered."""
+    return bool(settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY)
+
+
+def unsubscribe_token(patient) -> str:
+    """A signed, non-expiring token naming the patient, for the unsubscribe link: the link
+    in an old email must still work."""
+    return signing.Signer(salt=UNSUBSCRIBE_SALT).sign(str(patient.pk))
+
+
+def unsubscribe_url(patient) -> str:
     return absolute_url(reverse("reminders:unsubscribe", args=[unsubscribe_token(patient)]))
 
 
@@ -114,7 +127,6 @@ def send_push(delivery: Delivery) -> None:
     from pywebpush import WebPushException, webpush
 
     from . import schedule
-    from .services import push_configured
 
     patient = delivery.patient
     if not push_configured():

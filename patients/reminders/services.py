@@ -52,6 +52,9 @@ from .models import (
     ReminderSettings,
 )
 
+# unsubscribe_token is made where the email is written; callers find it here too.
+from .sending import UNSUBSCRIBE_SALT, push_configured, unsubscribe_token  # noqa: F401
+
 logger = logging.getLogger(__name__)
 
 ALL_WEEKDAYS = 0b1111111
@@ -98,11 +101,6 @@ def parse_channels(values: Iterable[str]) -> set[str]:
     if Channel.PUSH in channels and not push_configured():
         raise ValidationError({"channels": _("Notifications are not set up on this server.")})
     return channels
-
-
-def push_configured() -> bool:
-    """Web push needs the server's VAPID keys; without them the channel is not offered."""
-    return bool(settings.VAPID_PUBLIC_KEY and settings.VAPID_PRIVATE_KEY)
 
 
 def _copy_defaults(patient: Patient) -> dict:
@@ -196,15 +194,9 @@ def reminders_email_off(*, patient: Patient) -> ReminderSettings:
     return row
 
 
-def unsubscribe_token(patient: Patient) -> str:
-    """A signed, non-expiring token naming the patient, for the unsubscribe link: the link
-    in an old email must still work."""
-    return signing.Signer(salt="limber.reminders.unsubscribe").sign(str(patient.pk))
-
-
 def patient_for_unsubscribe_token(token: str) -> Patient | None:
     try:
-        patient_id = signing.Signer(salt="limber.reminders.unsubscribe").unsign(token)
+        patient_id = signing.Signer(salt=UNSUBSCRIBE_SALT).unsign(token)
     except signing.BadSignature:
         return None
     return Patient.objects.select_related("clinic").filter(pk=patient_id).first()

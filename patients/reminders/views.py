@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clinic.audit import audit_patient, audits_patient
-from clinic.decorators import staff_required
+from clinic.accounts.decorators import staff_required
+from clinic.audit.trail import audit_patient, audits_patient
+from patients.access import patient_of_user
 from patients.models import Patient
-from patients.selectors import patient_of_user
 
 from . import schedule, selectors, services
 from .calendar import calendar_feed
@@ -77,6 +77,7 @@ def feed_url(row) -> str | None:
 
 @login_required
 @audits_patient()
+@require_http_methods(["GET", "HEAD", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     form = ReminderSettingsForm(

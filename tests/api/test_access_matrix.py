@@ -14,11 +14,10 @@ import uuid
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from clinic.apitokens.services import api_token_create
+from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
 from patients.reminders.models import Delivery
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -1,23 +1,21 @@
 """A small clinic with clinical content worth protecting, for the security tests."""
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.utils import timezone
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import (
-    Assignment,
-    AttentionReview,
-    Completion,
-    Invitation,
-    Patient,
-    Session,
-)
+from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.reminders.models import Delivery, PushSubscription, ReminderSettings
 from patients.reminders.services import (
     calendar_feed_reset,
     calendar_feed_token,
+    reminder_settings_get_or_create,
     unsubscribe_token,
 )
-from patients.services import attention_review_record, session_finish, session_start
-from patients.staff_services import invitation_create
+from patients.review.services import attention_review_record
+from patients.roster.services import invitation_create
+from patients.sessions.services import session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 
@@ -72,6 +70,23 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             ),
             # The invitation link's token (only its hash is stored).
             "token": token,
+            # The reminders' rows of the patient (the calendar reset below makes the settings).
+            ReminderSettings: reminder_settings_get_or_create(patient=patient),
+            Delivery: Delivery.objects.create(
+                patient=patient,
+                local_date=patient.clinic.today(),
+                slot="07:30",
+                channel="email",
+                kind="scheduled",
+                due_at=timezone.now(),
+                next_attempt_at=timezone.now(),
+            ),
+            PushSubscription: PushSubscription.objects.create(
+                patient=patient,
+                endpoint="https://fcm.googleapis.com/fcm/send/x",
+                p256dh="k",
+                auth="a",
+            ),
         },
         # Pages that take another object of a model than `prefer` gives: assigning starts
         # from a template (a patient's own copy is never assigned again).
@@ -98,3 +113,13 @@ def roles(world, patient, therapist, clinic_admin, superuser, other_clinic_thera
         "other_clinic_therapist": other_clinic_therapist.user,
         "superuser": superuser,
     }
+
+
+@pytest.fixture
+def signed_up_patient(patient, assignment):
+    """A patient whose password hash the production settings know (Argon2), for tests that
+    sign in through a real app server."""
+    hasher = Argon2PasswordHasher()
+    patient.user.password = hasher.encode(factories.PASSWORD, hasher.salt())
+    patient.user.save(update_fields=["password"])
+    return patient

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             name='PushSubscription',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('endpoint', models.URLField(max_length=1000, unique=True, verbose_name='endpoint')),
+                ('endpoint', models.CharField(max_length=1000, unique=True, verbose_name='endpoint')),
                 ('p256dh', models.CharField(max_length=100)),
                 ('auth', models.CharField(max_length=40)),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
