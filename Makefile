@@ -9,7 +9,7 @@ PORT ?= 8000
 # pytest-xdist processes for `make test` (1 core: TEST_WORKERS=0 runs in this process).
 TEST_WORKERS ?= 2
 
-.PHONY: run serve test lint format migrate seed clean bench
+.PHONY: run serve worker test lint format migrate seed clean bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,18 +17,29 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-## Set up on SQLite, load the demo clinic and serve the app.
+## Set up on SQLite, load the demo clinic and serve the app, with the reminder worker
+## (django-q2) beside it: reminder emails are printed here (the console email backend).
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@echo "Open http://$(HOST):$(PORT)/ and sign in with one of the accounts above."
+	@echo "Reminders: the worker runs beside the server; try \"Send a reminder now\" on a patient's page."
+	@export SITE_URL=http://$(HOST):$(PORT); \
+	$(DEV_ENV) $(BIN)/python manage.py qcluster & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## Production: gunicorn (clinic/gunicorn.conf.py) with DEBUG off and WhiteNoise, against
 ## DATABASE_URL; needs SECRET_KEY and ALLOWED_HOSTS. Migrate once per release (`make migrate`).
+## The reminder worker runs apart from the web servers: `make worker` (docs/deploy.md).
 serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --no-input
 	$(BIN)/gunicorn --config clinic/gunicorn.conf.py
+
+## Production: the reminder worker (django-q2's cluster), against the same DATABASE_URL.
+## Run it on one or more machines beside the app servers; see docs/deploy.md.
+worker: $(STAMP)
+	$(BIN)/python manage.py qcluster
 
 ## Lint, then the whole suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: $(STAMP) lint

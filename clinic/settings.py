@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "clinic.api.tokens",
+    "patients.reminders",
+    "django_q",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -294,6 +296,50 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Limber <limber@localhost>")
+# A send that hangs must end well within a reminder's lease (REMINDER_LEASE_SECONDS).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 20)
+
+# Where Limber is reached from outside: links in emails, push messages and calendar feeds.
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "https://localhost")
+
+# Reminders (patients/reminders/, docs/deploy.md "The reminder worker").
+REMINDER_GRACE_MINUTES = envint("REMINDER_GRACE_MINUTES", 60)
+REMINDER_MAX_ATTEMPTS = envint("REMINDER_MAX_ATTEMPTS", 5)
+REMINDER_RETRY_SECONDS = envint("REMINDER_RETRY_SECONDS", 60)
+REMINDER_LEASE_SECONDS = envint("REMINDER_LEASE_SECONDS", 300)
+REMINDER_NUDGE_COOLDOWN_MINUTES = envint("REMINDER_NUDGE_COOLDOWN_MINUTES", 15)
+REMINDER_FEED_WEEKS = envint("REMINDER_FEED_WEEKS", 4)
+REMINDER_UNSUBSCRIBE_MAILTO = os.environ.get("REMINDER_UNSUBSCRIBE_MAILTO", "")
+# Web push: without both keys the channel is not offered. The private key is the base64url
+# raw key (or a PEM file's path), the public one the base64url uncompressed point.
+VAPID_PUBLIC_KEY = os.environ.get("VAPID_PUBLIC_KEY", "")
+VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY", "")
+VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:limber@localhost")
+PUSH_TTL_SECONDS = envint("PUSH_TTL_SECONDS", 4 * 60 * 60)
+PUSH_TIMEOUT_SECONDS = envint("PUSH_TIMEOUT_SECONDS", 20)
+# The push services a browser's subscription may point at (https; "*." for any subdomain;
+# a full origin such as http://127.0.0.1:8765 for a test server); anything else is refused.
+PUSH_SERVICE_HOSTS = envlist(
+    "PUSH_SERVICE_HOSTS",
+    "fcm.googleapis.com,updates.push.services.mozilla.com,web.push.apple.com,"
+    "*.push.apple.com,*.notify.windows.com",
+)
+
+# django-q2, the worker: its queue lives in the database (the ORM broker), so it needs
+# nothing beside SQLite or PostgreSQL. `manage.py qcluster` runs it.
+Q_CLUSTER = {
+    "name": "limber",
+    "orm": "default",
+    "workers": envint("Q_WORKERS", 1),
+    "timeout": envint("Q_TIMEOUT", 240),
+    "retry": envint("Q_RETRY", 300),
+    "max_attempts": 1,
+    "catch_up": False,
+    "save_limit": 200,
+    "poll": 1,
+    "ack_failures": True,
+    "label": "Worker",
+}
 
 # Request size limits: form bodies, files kept in memory, fields, and the whole request
 # (uploads included), answered with 400 or 413 and a message.
@@ -370,6 +416,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SidesEnum": "routines.models.Sides",
         "CompletionSideEnum": "patients.models.Completion.Side",
+        "KindEnum": "routines.models.ExerciseKind",
+        "ReminderChannelEnum": "patients.reminders.models.Channel",
+        "DeliveryKindEnum": "patients.reminders.models.Delivery.Kind",
+        "DeliveryStateEnum": "patients.reminders.models.Delivery.State",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

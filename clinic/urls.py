@@ -83,6 +83,7 @@ urlpatterns = [
     ),
     # Exercise pictures and videos, for those allowed to see them (never served by path).
     path("media/<path:name>", media_views.media_file, name="media_file"),
+    path("", include("patients.reminders.urls")),
     path("", include("routines.urls")),
     path("staff/team/", include("clinic.accounts.urls")),
     path("staff/", include(patients.urls.staff)),

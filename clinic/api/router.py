@@ -5,6 +5,11 @@ from rest_framework.routers import SimpleRouter
 
 from clinic.api.tokens.api import ApiTokenViewSet
 from patients.plans.api import AssignmentViewSet
+from patients.reminders.api import (
+    DeliveryViewSet,
+    PushSubscriptionViewSet,
+    ReminderSettingsViewSet,
+)
 from patients.review.api import AdherenceViewSet
 from patients.roster.api import PatientViewSet
 from patients.sessions.api import PlanViewSet, SessionViewSet, TodayViewSet
@@ -24,5 +29,8 @@ router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("adherence", AdherenceViewSet, basename="adherence")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("reminders", ReminderSettingsViewSet, basename="reminder")
+router.register("reminder_deliveries", DeliveryViewSet, basename="reminder-delivery")
+router.register("push_subscriptions", PushSubscriptionViewSet, basename="push-subscription")
 
 urlpatterns = router.urls

@@ -16,6 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
+from patients.reminders.models import Delivery
 from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,16 @@ OPERATIONS = _operations()
 def ours(world, therapist):
     step = world["template"].steps.first()
     token, _raw = api_token_create(user=therapist.user, name="Practice software")
+    now = datetime.datetime.now(datetime.UTC)
+    Delivery.objects.create(
+        patient=world["patient"],
+        local_date=now.date(),
+        slot="07:30",
+        channel="email",
+        kind="scheduled",
+        due_at=now,
+        next_attempt_at=now,
+    )
     return {
         "exercises": world["exercise"].id,
         "routines": world["template"].id,
@@ -51,6 +62,9 @@ def ours(world, therapist):
         "tokens": token.id,
         "therapist": therapist.id,
         "session_step": world["session"].assignment.routine.steps.first().id,
+        # Reminders are addressed by the patient's id; the log lists rows of our patient.
+        "reminders": world["patient"].id,
+        "reminder_deliveries": world["patient"].id,
     }
 
 
@@ -126,7 +140,12 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
     data = response.json()
     resource = _resource(path)
     if method == "GET":
-        key = {"today": "assignment", "adherence": "patient"}.get(resource, "id")
+        key = {
+            "today": "assignment",
+            "adherence": "patient",
+            "reminders": "patient",
+            "reminder_deliveries": "patient",
+        }.get(resource, "id")
         ours_of_kind = {
             "today": ours["assignments"],
             "plan": ours["assignments"],
@@ -196,5 +215,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 37
+    assert len(OPERATIONS) == 45
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}]+/", path) for path in paths)

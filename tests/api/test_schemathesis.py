@@ -37,6 +37,10 @@ REFUSED_BY_RULES = {
     ("POST", "/api/v1/sessions/"): "an assignment id not yours; a plan paused or ended",
     ("POST", "/api/v1/sessions/{id}/completions/"): "a step not in the routine; no such set",
     ("POST", "/api/v1/sessions/{id}/finish/"): "the session is already finished",
+    ("PUT", "/api/v1/reminders/{id}/"): "an unknown time zone; quiet hours with one end",
+    ("PATCH", "/api/v1/reminders/{id}/"): "an unknown time zone; quiet hours with one end",
+    ("POST", "/api/v1/reminders/{id}/nudge/"): "one sent in the last 15 minutes; no channel",
+    ("POST", "/api/v1/push_subscriptions/"): "not a known push service; keys that are not keys",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "400"]
 CONFIG = "\n".join(

@@ -19,6 +19,12 @@ from patients.models import (
     Patient,
     Session,
 )
+from patients.reminders.models import (
+    ClinicReminderDefaults,
+    Delivery,
+    PushSubscription,
+    ReminderSettings,
+)
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 
@@ -61,6 +67,25 @@ def clinic_world(clinic: Clinic) -> dict:
             last_session=session,
         ),
         AuditEvent: AuditEvent.objects.create(clinic=clinic, patient=patient, action="view"),
+        ClinicReminderDefaults: ClinicReminderDefaults.objects.create(
+            clinic=clinic, times=["08:00"]
+        ),
+        ReminderSettings: ReminderSettings.objects.create(patient=patient, times=["08:00"]),
+        Delivery: Delivery.objects.create(
+            patient=patient,
+            local_date=clinic.today(),
+            slot="08:00",
+            channel="email",
+            kind="scheduled",
+            due_at=timezone.now(),
+            next_attempt_at=timezone.now(),
+        ),
+        PushSubscription: PushSubscription.objects.create(
+            patient=patient,
+            endpoint=f"https://fcm.googleapis.com/fcm/send/{clinic.pk}",
+            p256dh="x",
+            auth="y",
+        ),
     }
 
 
@@ -79,11 +104,12 @@ def admin_url(model, action: str, *args) -> str:
 
 
 # API keys belong to a person, not a clinic: tests/api/test_tokens.py covers their admin.
-# django-axes' lockout records are the operator's (Django permissions, no clinic).
+# django-axes' lockout records and django-q2's task queue are the operator's (Django
+# permissions, no clinic).
 REGISTERED = [
     model
     for model in admin.site._registry
-    if model._meta.app_label not in ("auth", "axes", "apitokens")
+    if model._meta.app_label not in ("auth", "axes", "apitokens", "django_q")
 ]
 
 

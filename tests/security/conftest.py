@@ -5,10 +5,18 @@ import io
 import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from PIL import Image
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.reminders.models import Delivery, PushSubscription, ReminderSettings
+from patients.reminders.services import (
+    calendar_feed_reset,
+    calendar_feed_token,
+    reminder_settings_get_or_create,
+    unsubscribe_token,
+)
 from patients.review.services import attention_review_record
 from patients.roster.services import invitation_create
 from patients.sessions.services import session_finish, session_start
@@ -89,10 +97,34 @@ def world(
             # The invitation link's token (only its hash is stored).
             "token": token,
             "media_name": exercise.image.name,
+            # The reminders' rows of the patient (the calendar reset below makes the settings).
+            ReminderSettings: reminder_settings_get_or_create(patient=patient),
+            Delivery: Delivery.objects.create(
+                patient=patient,
+                local_date=patient.clinic.today(),
+                slot="07:30",
+                channel="email",
+                kind="scheduled",
+                due_at=timezone.now(),
+                next_attempt_at=timezone.now(),
+            ),
+            PushSubscription: PushSubscription.objects.create(
+                patient=patient,
+                endpoint="https://fcm.googleapis.com/fcm/send/x",
+                p256dh="k",
+                auth="a",
+            ),
         },
         # Pages that take another object of a model than `prefer` gives: assigning starts
         # from a template (a patient's own copy is never assigned again).
-        "prefer_for": {"staff:assign_routine": {Routine: template}},
+        "prefer_for": {
+            "staff:assign_routine": {Routine: template},
+            # The reminder links' own tokens (signed, or the calendar feed's secret).
+            "reminders:unsubscribe": {"token": unsubscribe_token(patient)},
+            "reminders:calendar_feed": {
+                "token": calendar_feed_token(calendar_feed_reset(patient=patient))
+            },
+        },
         "template": template,
     }
 

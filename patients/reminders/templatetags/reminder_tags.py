@@ -1,0 +1,67 @@
+"""The delivery log in words ("emailed 07:30", "push failed: subscription expired") and the
+staff's reminder panel, kept here so the staff pages need only a tag."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from ..models import Channel, Delivery
+from ..selectors import delivery_log
+
+register = template.Library()
+
+
+@register.filter
+def delivery_text(delivery: Delivery, zone) -> str:
+    channel = _("email") if delivery.channel == Channel.EMAIL else _("push")
+    if delivery.state == Delivery.State.SENT:
+        at = delivery.sent_at.astimezone(zone).strftime("%H:%M")
+        if delivery.channel == Channel.EMAIL:
+            return _("emailed %(time)s") % {"time": at}
+        return _("push sent %(time)s") % {"time": at}
+    if delivery.state == Delivery.State.GIVEN_UP:
+        return _("%(channel)s failed: %(reason)s") % {
+            "channel": channel,
+            "reason": delivery.last_error,
+        }
+    if delivery.state == Delivery.State.SKIPPED:
+        return _("%(channel)s not needed: %(reason)s") % {
+            "channel": channel,
+            "reason": delivery.last_error,
+        }
+    due = delivery.next_attempt_at.astimezone(zone).strftime("%H:%M")
+    if delivery.state == Delivery.State.SENDING:
+        return _("%(channel)s sending") % {"channel": channel}
+    if delivery.attempts:
+        return _("%(channel)s retrying at %(time)s (%(reason)s)") % {
+            "channel": channel,
+            "time": due,
+            "reason": delivery.last_error,
+        }
+    return _("%(channel)s due %(time)s") % {"channel": channel, "time": due}
+
+
+@register.filter
+def delivery_label(delivery: Delivery) -> str:
+    if delivery.kind == Delivery.Kind.STAFF:
+        who = delivery.requested_by or _("staff")
+        return _("Sent now by %(name)s") % {"name": who}
+    if delivery.kind == Delivery.Kind.SECOND:
+        return _("Second reminder, %(time)s") % {"time": delivery.slot.split()[-1]}
+    return _("Reminder, %(time)s") % {"time": delivery.slot}
+
+
+@register.inclusion_tag("reminders/_staff_panel.html", takes_context=True)
+def reminder_panel(context, patient):
+    """The patient page's "Reminders" card: the delivery log and the staff's actions."""
+    return {
+        "patient": patient,
+        "log": delivery_log(patient=patient),
+        "zone": patient.clinic.zone,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("reminders/_nudge_button.html", takes_context=True)
+def reminder_nudge_button(context, patient, next_url=""):
+    return {"patient": patient, "next_url": next_url, "csrf_token": context.get("csrf_token")}
