@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "clinic.apitokens",
+    "patients.outcomes",
     "axes",
     "csp",
 ]
