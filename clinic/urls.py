@@ -41,6 +41,7 @@ urlpatterns = [
     path("staff/", include("patients.staff_urls")),
     path("", include("patients.account_urls")),
     path("", include("patients.urls")),
+    path("", include("patients.outcomes.urls")),
 ]
 # Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

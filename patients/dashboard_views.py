@@ -23,6 +23,7 @@ from clinic.models import StaffMember
 from .adherence import PatientOverview, clinic_overview, patient_adherence
 from .export import spreadsheet_safe
 from .models import Completion, Patient, Session
+from .outcomes.progress import staff_outcomes
 from .services import attention_review_record
 
 CALENDAR_WEEKS = 12
@@ -409,6 +410,7 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
         "chart": _pain_chart(reports, start, 7 * CALENDAR_WEEKS),
         "pain_summary": _pain_summary(reports, calendar.pain_trend),
         "recent": recent,
+        "outcome_charts": staff_outcomes(patient=patient),
     }
     return render(request, "staff/progress.html", context)
 

@@ -16,6 +16,7 @@ from clinic.audit import audit_patient, audits_patient
 
 from .forms import CompletionForm, FinishForm
 from .models import PAIN_MAX, Assignment, Completion, Patient, Session
+from .outcomes.views import today_prompt
 from .player import first_open_unit, prescription_in_words, session_units, step_content_key
 from .schedule import assignment_state, schedule_in_words
 from .selectors import (
@@ -69,11 +70,9 @@ def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
 def today(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = patient_today(patient=patient)
-    return render(
-        request,
-        "patients/today.html",
-        {"patient": patient, "assignments": assignments, "today": patient.clinic.today()},
-    )
+    context = {"patient": patient, "assignments": assignments, "today": patient.clinic.today()}
+    context.update(today_prompt(patient))
+    return render(request, "patients/today.html", context)
 
 
 @login_required

@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
+from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
@@ -560,3 +561,33 @@ def observation_resource(response: Response) -> dict:
             "text": response.no_score_text,
         }
     return _dump(_validate(Observation, resource))
+
+
+def patient_bundle(patient) -> dict:
+    """Every response of `patient` as a QuestionnaireResponse with its score as an
+    Observation, in a FHIR Bundle of type collection (validated)."""
+    from .selectors import version_with_items
+
+    responses = list(
+        Response.objects.filter(patient=patient)
+        .select_related("version__questionnaire")
+        .order_by("answered_at", "id")
+    )
+    versions = {
+        version_id: version_with_items(version_id)
+        for version_id in {response.version_id for response in responses}
+    }
+    entries = []
+    for response in responses:
+        for resource in (
+            response_resource(response, versions[response.version_id]),
+            observation_resource(response),
+        ):
+            entries.append(
+                {
+                    "fullUrl": f"urn:limber:{resource['resourceType']}:{resource['id']}",
+                    "resource": resource,
+                }
+            )
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    return _dump(_validate(Bundle, bundle))

@@ -15,6 +15,7 @@ from patients.models import Patient
 from . import scoring
 from .models import AnswerOption, Item, Postponement, Questionnaire, QuestionnaireVersion, Response
 from .models import Schedule as OutcomeSchedule
+from .shipped import questionnaire_text
 
 END_WINDOW_DAYS = 7  # "at the end" is asked during the plan's last week
 UNCHANGED_AFTER_DAYS = 42  # "no meaningful change after 6 weeks"
@@ -94,6 +95,10 @@ class Due:
     @property
     def can_postpone(self) -> bool:
         return self.postponed_on is None
+
+    @property
+    def name(self) -> str:
+        return questionnaire_text(self.questionnaire, self.questionnaire.name)
 
 
 _TIMEPOINT_ORDER = {"start": 0, "interval": 1, "end": 2}
