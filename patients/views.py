@@ -71,7 +71,8 @@ def today(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = patient_today(patient=patient)
     context = {"patient": patient, "assignments": assignments, "today": patient.clinic.today()}
-    context.update(today_prompt(patient))
+    if any(assignment.asks_questionnaires for assignment in assignments):
+        context.update(today_prompt(patient))
     return render(request, "patients/today.html", context)
 
 

@@ -9,7 +9,8 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
-from clinic.models import Clinic, StaffMember
+from clinic.models import StaffMember
+from patients.adherence import OUTCOME_UNCHANGED, OUTCOME_WORSE
 from patients.models import Patient
 
 from . import scoring
@@ -19,8 +20,6 @@ from .shipped import questionnaire_text
 
 END_WINDOW_DAYS = 7  # "at the end" is asked during the plan's last week
 UNCHANGED_AFTER_DAYS = 42  # "no meaningful change after 6 weeks"
-OUTCOME_WORSE = "outcome_worse"
-OUTCOME_UNCHANGED = "outcome_unchanged"
 
 
 def items_prefetch() -> Prefetch:
@@ -338,10 +337,6 @@ def outcome_trends(patients: QuerySet[Patient]) -> dict[int, list[Trend]]:
         if trend is not None and trend.code is not None:
             trends.setdefault(patient_id, []).append(trend)
     return trends
-
-
-def clinic_has_schedules(clinic: Clinic) -> bool:
-    return OutcomeSchedule.objects.filter(assignment__patient__clinic=clinic).exists()
 
 
 def plain_number(value: Decimal | None) -> str:
