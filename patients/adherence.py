@@ -664,9 +664,10 @@ def clinic_overview(
 
     A fixed number of queries whatever the number of patients: nine for one patient or
     uncached; for the clinic, seven when its summaries are cached and ten when not
-    (`clinic_summaries`), the outcome trends included; one more when some have had no session in the last
-    `LOOKBACK_DAYS` (their last one). The patients are read plainly: what is shown of
-    each comes from their cached `Summary`, not from subqueries run per patient each time.
+    (`clinic_summaries`), the outcome trends included; one more when some have had no
+    session in the last `LOOKBACK_DAYS` (their last one). The patients are read plainly:
+    what is shown of each comes from their cached `Summary`, not from subqueries run per
+    patient each time.
     """
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
