@@ -12,6 +12,12 @@ from patients.api import (
     SessionViewSet,
     TodayViewSet,
 )
+from patients.outcomes.api import (
+    DueViewSet,
+    QuestionnaireViewSet,
+    ResponseViewSet,
+    ScheduleViewSet,
+)
 from routines.api import ExerciseViewSet, RoutineStepViewSet, RoutineViewSet
 
 app_name = "api"
@@ -27,5 +33,9 @@ router.register("plan", PlanViewSet, basename="plan")
 router.register("sessions", SessionViewSet, basename="session")
 router.register("adherence", AdherenceViewSet, basename="adherence")
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("questionnaire-schedules", ScheduleViewSet, basename="schedule")
+router.register("questionnaires-due", DueViewSet, basename="due")
+router.register("questionnaire-responses", ResponseViewSet, basename="response")
 
 urlpatterns = router.urls

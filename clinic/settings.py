@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SidesEnum": "routines.models.Sides",
         "CompletionSideEnum": "patients.models.Completion.Side",
+        # Named here since outcome measures brought a second "kind" and "status".
+        "KindEnum": "routines.models.ExerciseKind",
+        "StatusEnum": "patients.models.Completion.Status",
+        "QuestionnaireStatusEnum": "patients.outcomes.models.QuestionnaireVersion.Status",
+        "QuestionnaireItemKindEnum": "patients.outcomes.models.Item.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
