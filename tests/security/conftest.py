@@ -11,6 +11,9 @@ from patients.models import (
     Patient,
     Session,
 )
+from patients.outcomes.models import Questionnaire, Response
+from patients.outcomes.models import Schedule as OutcomeSchedule
+from patients.outcomes.services import response_submit, schedule_create
 from patients.services import attention_review_record, session_finish, session_start
 from patients.staff_services import invitation_create
 from routines.models import Exercise, Routine, RoutineStep
@@ -20,6 +23,7 @@ from tests import factories
 NOTE = "Sharp twinge in the left hip after the stairs"
 GOAL = "Ease lumbar stiffness after the disc operation"
 STEP_NOTE = "Keep the operated knee straight"
+ACTIVITY = "Carrying the twins upstairs"
 
 
 def record_session(assignment: Assignment, *, pain: int = 9, note: str = NOTE) -> Session:
@@ -42,12 +46,29 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
         patient=patient, reviewed_by=therapist.user, reasons=["pain_high"], last_session=session
     )
     template = factories.make_routine(patient.clinic, is_template=True)
+    # Outcome measures: the function scale answered, the pain scale still due today.
+    psfs = Questionnaire.objects.get(clinic=None, code="psfs")
+    answered = schedule_create(assignment=assignment, questionnaire=psfs)
+    outcome = response_submit(
+        patient=patient,
+        schedule=answered,
+        answers={
+            "activity-1": ACTIVITY,
+            "activity-1-rating": 3,
+            "activity-2": "Gardening",
+            "activity-2-rating": 4,
+            "activity-3": "Driving",
+            "activity-3-rating": 5,
+        },
+    )
+    nprs = Questionnaire.objects.get(clinic=None, code="nprs")
+    due = schedule_create(assignment=assignment, questionnaire=nprs)
     return {
         "patient": patient,
         "assignment": assignment,
         "session": session,
         "other_session": other_session,
-        "clinical": [NOTE, GOAL, STEP_NOTE, patient.first_name, patient.last_name],
+        "clinical": [NOTE, GOAL, STEP_NOTE, ACTIVITY, patient.first_name, patient.last_name],
         # The objects a URL's id parameters are filled with, by model.
         "prefer": {
             Patient: patient,
@@ -62,6 +83,8 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             StaffMember: therapist,
             Clinic: patient.clinic,
             AttentionReview: review,
+            OutcomeSchedule: due,
+            Response: outcome,
             AuditEvent: AuditEvent.objects.create(
                 clinic=patient.clinic, patient=patient, action="view"
             ),
@@ -72,6 +95,7 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
         # from a template (a patient's own copy is never assigned again).
         "prefer_for": {"staff:assign_routine": {Routine: template}},
         "template": template,
+        "outcome_schedule": due,
     }
 
 
