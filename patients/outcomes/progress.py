@@ -170,11 +170,13 @@ def staff_outcomes(*, patient: Patient) -> list[Chart]:
             if percent is None:
                 continue
             height = round(BAR_HEIGHT * percent / 100, 1)
+            x = x_of(max(monday, start))
             chart.bars.append(
                 {
-                    "x": x_of(max(monday, start)),
+                    "x": x,
                     "y": round(chart.bar_bottom - height, 1),
-                    "width": round(bar_width, 1),
+                    # This week's bar ends at today, the chart's right edge.
+                    "width": round(max(min(bar_width, chart.right - x), 1), 1),
                     "height": height,
                     "low": percent < patient.clinic.attention_adherence_percent,
                 }

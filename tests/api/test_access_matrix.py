@@ -16,8 +16,8 @@ from drf_spectacular.generators import SchemaGenerator
 
 from clinic.apitokens.services import api_token_create
 from patients.models import Completion
-from patients.outcomes.models import Questionnaire
 from patients.outcomes.services import questionnaire_import, response_submit, schedule_create
+from tests.outcomes.shipped import shipped
 
 from .conftest import bearer
 
@@ -66,8 +66,7 @@ def ours(world, therapist):
     version = questionnaire_import(clinic=therapist.clinic, resource=OUR_QUESTIONNAIRE)
     schedule = schedule_create(assignment=world["assignment"], questionnaire=version.questionnaire)
     answered = response_submit(patient=world["patient"], schedule=schedule, answers={"q1": 2})
-    shipped = Questionnaire.objects.get(clinic=None, code="nprs")
-    later = schedule_create(assignment=world["assignment"], questionnaire=shipped)
+    later = schedule_create(assignment=world["assignment"], questionnaire=shipped("nprs"))
     return {
         "questionnaires": version.questionnaire_id,
         "questionnaire-schedules": schedule.id,

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from patients.outcomes.models import Questionnaire, QuestionnaireVersion, Response
+from patients.outcomes.models import QuestionnaireVersion, Response
 from patients.outcomes.services import schedule_create
+
+from .shipped import shipped
 
 LICENCE = "Used by Riverside Physio under licence 2026-0042 from the test publisher."
 
@@ -84,12 +86,12 @@ def licensed_resource():
 
 @pytest.fixture
 def nprs(db):
-    return Questionnaire.objects.get(clinic=None, code="nprs")
+    return shipped("nprs")
 
 
 @pytest.fixture
 def psfs(db):
-    return Questionnaire.objects.get(clinic=None, code="psfs")
+    return shipped("psfs")
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from decimal import Decimal
 
 import pytest
 
-from patients.outcomes.models import QuestionnaireVersion
 from patients.outcomes.scoring import (
     MEAN,
     NOTHING_TO_SCORE,
@@ -19,6 +18,8 @@ from patients.outcomes.scoring import (
     score_range,
 )
 from patients.outcomes.selectors import version_rule
+
+from .shipped import shipped
 
 
 def _scale(link_id, low=0, high=4, reversed=False):
@@ -111,9 +112,7 @@ def test_change_and_meaningful_follow_the_direction_of_better():
 
 @pytest.mark.django_db
 def test_shipped_numeric_pain_rating_scale_scores_the_number_chosen():
-    version = QuestionnaireVersion.objects.get(
-        questionnaire__code="nprs", questionnaire__clinic=None
-    )
+    version = shipped("nprs").versions.get()
     rule = version_rule(version)
     assert score(rule, {"pain": 6}).value == Decimal("6.00")
     assert score(rule, {}).reason == NOTHING_TO_SCORE
@@ -122,9 +121,7 @@ def test_shipped_numeric_pain_rating_scale_scores_the_number_chosen():
 
 @pytest.mark.django_db
 def test_shipped_patient_specific_functional_scale_is_the_mean_of_three_to_five_ratings():
-    version = QuestionnaireVersion.objects.get(
-        questionnaire__code="psfs", questionnaire__clinic=None
-    )
+    version = shipped("psfs").versions.get()
     rule = version_rule(version)
     answers = {
         "activity-1": "Gardening",

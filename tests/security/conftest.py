@@ -11,13 +11,14 @@ from patients.models import (
     Patient,
     Session,
 )
-from patients.outcomes.models import Questionnaire, Response
+from patients.outcomes.models import Response
 from patients.outcomes.models import Schedule as OutcomeSchedule
 from patients.outcomes.services import response_submit, schedule_create
 from patients.services import attention_review_record, session_finish, session_start
 from patients.staff_services import invitation_create
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
+from tests.outcomes.shipped import shipped
 
 # Clinical content and names: none of it may ever appear in the audit trail.
 NOTE = "Sharp twinge in the left hip after the stairs"
@@ -47,7 +48,7 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
     )
     template = factories.make_routine(patient.clinic, is_template=True)
     # Outcome measures: the function scale answered, the pain scale still due today.
-    psfs = Questionnaire.objects.get(clinic=None, code="psfs")
+    psfs = shipped("psfs")
     answered = schedule_create(assignment=assignment, questionnaire=psfs)
     outcome = response_submit(
         patient=patient,
@@ -61,7 +62,7 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             "activity-3-rating": 5,
         },
     )
-    nprs = Questionnaire.objects.get(clinic=None, code="nprs")
+    nprs = shipped("nprs")
     due = schedule_create(assignment=assignment, questionnaire=nprs)
     return {
         "patient": patient,

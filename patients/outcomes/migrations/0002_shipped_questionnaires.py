@@ -103,7 +103,7 @@ def forward(apps, schema_editor):
         Item.objects.create(
             version=version,
             link_id=f"activity-{number}",
-            text=f"{ordinal} activity" + (" (if any)" if optional else ""),
+            text=f"{ordinal} activity",
             kind="text",
             position=2 * number - 1,
             required=not optional,
