@@ -37,6 +37,9 @@ REFUSED_BY_RULES = {
     ("POST", "/api/v1/sessions/"): "an assignment id not yours; a plan paused or ended",
     ("POST", "/api/v1/sessions/{id}/completions/"): "a step not in the routine; no such set",
     ("POST", "/api/v1/sessions/{id}/finish/"): "the session is already finished",
+    ("POST", "/api/v1/questionnaires/import/"): "a FHIR resource Limber cannot take entirely",
+    ("POST", "/api/v1/questionnaire-schedules/"): "a plan or questionnaire not yours; asked twice",
+    ("POST", "/api/v1/questionnaire-responses/"): "not due today; answers that fit no item",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "400"]
 CONFIG = "\n".join(
