@@ -272,6 +272,12 @@ class Response(models.Model):
             models.Index(fields=["schedule", "due_on"], name="response_schedule_due_idx"),
         ]
         constraints = [
+            # One answer per occurrence of a schedule, even when two requests race.
+            models.UniqueConstraint(
+                fields=["schedule", "due_on"],
+                condition=Q(schedule__isnull=False, due_on__isnull=False),
+                name="response_once_per_occurrence",
+            ),
             models.CheckConstraint(
                 condition=Q(score__isnull=False, no_score_reason="")
                 | Q(score__isnull=True) & ~Q(no_score_reason=""),
