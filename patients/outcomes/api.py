@@ -172,6 +172,8 @@ class QuestionnaireViewSet(
         """The questionnaire's latest version as a FHIR R4 Questionnaire."""
         questionnaire = self.get_object()
         version = questionnaire.versions.order_by("-id").first()
+        if version is None:
+            raise exceptions.NotFound
         return ApiResponse(fhir.questionnaire_resource(version_with_items(version.pk)))
 
 
