@@ -82,7 +82,7 @@ class QuestionnaireAdmin(ClinicScopedAdmin):
                         clinic=clinic, resource=form.cleaned_data["data"], created_by=request.user
                     )
                 except ValidationError as error:
-                    form.add_error(None, error)
+                    form.add_error(None, error.messages)
                 else:
                     messages.success(
                         request, _("Imported %(name)s.") % {"name": version.questionnaire}

@@ -19,7 +19,8 @@ class AnswerForm(forms.Form):
     another is answered" are checked by services.clean_answers, and its messages are tied
     to the fields they are about."""
 
-    def __init__(self, *args, version: QuestionnaireVersion, **kwargs):
+    def __init__(self, *args, version: QuestionnaireVersion, previous=None, **kwargs):
+        """`previous`: answers by link id to start from (the activities named last time)."""
         super().__init__(*args, **kwargs)
         self.version = version
         shipped = version.questionnaire.clinic_id is None
@@ -42,6 +43,8 @@ class AnswerForm(forms.Form):
             else:
                 field = forms.CharField(label=text, required=False, max_length=200)
             field.item = item
+            if previous and item.link_id in previous:
+                field.initial = previous[item.link_id]
             field.min_label = label_text(item.min_label) if shipped else item.min_label
             field.max_label = label_text(item.max_label) if shipped else item.max_label
             field.must_answer = item.required and not item.enable_when

@@ -128,16 +128,12 @@ def answer(request: HttpRequest, schedule_id: int) -> HttpResponse:
                     answered_by=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_error(None, error.messages)
             else:
                 return _after_answer(request, patient)
     else:
-        initial = {
-            form_name: value
-            for link_id, value in _previous_activities(patient, version).items()
-            for form_name in [f"item_{_position(version, link_id)}"]
-        }
-        form = AnswerForm(initial=initial, version=version)
+        previous = _previous_activities(patient, version)
+        form = AnswerForm(version=version, previous=previous)
     context = {
         "patient": patient,
         "schedule": schedule,
@@ -152,10 +148,6 @@ def answer(request: HttpRequest, schedule_id: int) -> HttpResponse:
         "form": form,
     }
     return render(request, "outcomes/answer.html", context, status=400 if form.is_bound else 200)
-
-
-def _position(version: QuestionnaireVersion, link_id: str) -> int:
-    return next(item.position for item in version.items.all() if item.link_id == link_id)
 
 
 def _after_answer(request: HttpRequest, patient: Patient) -> HttpResponse:
@@ -228,7 +220,7 @@ def questionnaire_import_view(request: HttpRequest) -> HttpResponse:
                 created_by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(
                 request,
@@ -300,7 +292,7 @@ def plan_questionnaires(request: HttpRequest, assignment_id: int) -> HttpRespons
         try:
             schedule_create(assignment=assignment, created_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_error(None, error.messages)
         else:
             messages.success(request, _("The plan now asks for it."))
             return redirect("outcomes:plan_questionnaires", assignment.pk)

@@ -379,3 +379,17 @@ def test_progress_page_query_count_with_two_years_of_scores(
         response = client.get(url)
     page = response.content.decode()
     assert page.count('class="score-point"') == 208
+
+
+def test_answer_refused_by_the_service_shows_why(client, patient, nprs_schedule, monkeypatch):
+    """A refusal the form could not foresee (answered meanwhile on another device)."""
+    from django.core.exceptions import ValidationError
+
+    def refuse(**kwargs):
+        raise ValidationError({"schedule": "This questionnaire is not due today."})
+
+    monkeypatch.setattr("patients.outcomes.views.response_submit", refuse)
+    client.force_login(patient.user)
+    response = client.post(reverse("outcomes:answer", args=[nprs_schedule.pk]), {"item_1": "3"})
+    assert response.status_code == 400
+    assert "This questionnaire is not due today." in response.content.decode()
