@@ -56,6 +56,7 @@ from django.utils.translation import gettext_lazy
 from clinic.models import Clinic, StaffMember
 
 from .models import Assignment, AssignmentPause, AttentionReview, Patient, Session
+from .outcomes.selectors import OUTCOME_UNCHANGED, OUTCOME_WORSE, outcome_trends
 
 LOOKBACK_DAYS = 90
 # The staff home page's summaries are cached by the data they are made of (never stale);
@@ -67,9 +68,6 @@ LOW_ADHERENCE = "low_adherence"
 MISSED_DAYS = "missed_days"
 PAIN_HIGH = "pain_high"
 PAIN_RISING = "pain_rising"
-# Outcome scores (patients.outcomes.selectors.outcome_trends finds them).
-OUTCOME_WORSE = "outcome_worse"
-OUTCOME_UNCHANGED = "outcome_unchanged"
 REASON_CODES = [
     LOW_ADHERENCE,
     MISSED_DAYS,
@@ -537,9 +535,8 @@ def attention_reasons(
 
 
 def _outcome_trends(patients: QuerySet[Patient]) -> dict:
-    """Each patient's outcome trends that raise a reason: one query."""
-    from .outcomes.selectors import outcome_trends
-
+    """Each patient's outcome trends that raise a reason (worse by the MCID, or unchanged
+    after six weeks): one query."""
     return outcome_trends(patients)
 
 

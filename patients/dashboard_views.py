@@ -410,7 +410,12 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
         "chart": _pain_chart(reports, start, 7 * CALENDAR_WEEKS),
         "pain_summary": _pain_summary(reports, calendar.pain_trend),
         "recent": recent,
-        "outcome_charts": staff_outcomes(patient=patient),
+        "outcome_charts": staff_outcomes(
+            patient=patient,
+            adherence_days=lambda first, last: (
+                patient_adherence(patient=patient, start=first, end=last).days
+            ),
+        ),
     }
     return render(request, "staff/progress.html", context)
 

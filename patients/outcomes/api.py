@@ -20,7 +20,8 @@ from clinic import api_fields as fields
 from clinic.access import staff_member
 from clinic.api import AuditedPatientDataMixin, IsPatient, IsStaffMember
 from clinic.audit import audit_patient
-from patients.selectors import assignments_for_staff, patient_of_user
+from patients.models import Assignment
+from patients.selectors import patient_of_user
 
 from . import fhir
 from .models import AnswerOption, Item, Questionnaire, QuestionnaireVersion, Response
@@ -208,7 +209,11 @@ class ScheduleInputSerializer(serializers.Serializer):
     at_end = fields.BooleanField(default=True)
 
     def validate_assignment(self, value: int):
-        assignment = assignments_for_staff(member=self.context["member"]).filter(id=value).first()
+        assignment = (
+            Assignment.objects.select_related("patient")
+            .filter(id=value, patient__clinic_id=self.context["member"].clinic_id)
+            .first()
+        )
         if assignment is None:
             raise serializers.ValidationError(_("Choose a plan of one of your clinic's patients."))
         return assignment

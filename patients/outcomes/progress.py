@@ -2,13 +2,13 @@
 scores beside weekly adherence (server-drawn SVG, with a text alternative and a table)."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from patients.adherence import patient_adherence
 from patients.models import Patient
 
 from .selectors import Result, patient_results, plain_number
@@ -109,10 +109,13 @@ def _percent(done: int, scheduled: int) -> int | None:
     return round(100 * done / scheduled) if scheduled else None
 
 
-def staff_outcomes(*, patient: Patient) -> list[Chart]:
+def staff_outcomes(*, patient: Patient, adherence_days: Callable) -> list[Chart]:
     """A chart per questionnaire of the patient's last two years of scores, with the MCID
-    band around the first score and each week's adherence under it. A fixed number of
-    queries: the responses (one) and the adherence of the period (`patient_adherence`)."""
+    band around the first score and each week's adherence under it.
+
+    `adherence_days(start, end)` gives the patient's days (each with `date`, `scheduled`
+    and `completed`) from the review feature, which owns adherence: outcomes stays below
+    it. A fixed number of queries: the responses (one) and those of `adherence_days`."""
     today = patient.clinic.today()
     since = today - datetime.timedelta(days=365 * CHART_YEARS)
     results = [result for result in patient_results(patient=patient, since=since) if result.scored]
@@ -120,8 +123,7 @@ def staff_outcomes(*, patient: Patient) -> list[Chart]:
         return []
     start = min(result.scored[0].local_date for result in results)
     start -= datetime.timedelta(days=start.weekday())
-    adherence = patient_adherence(patient=patient, start=start, end=today)
-    weeks = _weeks(adherence.days, start, today)
+    weeks = _weeks(adherence_days(start, today), start, today)
     by_week = {monday: _percent(done, scheduled) for monday, scheduled, done in weeks}
     span = max((today - start).days, 1)
     plot_width = WIDTH - LEFT - RIGHT

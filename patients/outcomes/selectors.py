@@ -10,7 +10,6 @@ from django.db.models import F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 
 from clinic.models import StaffMember
-from patients.adherence import OUTCOME_UNCHANGED, OUTCOME_WORSE
 from patients.models import Patient
 
 from . import scoring
@@ -18,6 +17,9 @@ from .models import AnswerOption, Item, Postponement, Questionnaire, Questionnai
 from .models import Schedule as OutcomeSchedule
 from .shipped import questionnaire_text
 
+# Needs-attention reason codes (patients.adherence words them).
+OUTCOME_WORSE = "outcome_worse"
+OUTCOME_UNCHANGED = "outcome_unchanged"
 END_WINDOW_DAYS = 7  # "at the end" is asked during the plan's last week
 UNCHANGED_AFTER_DAYS = 42  # "no meaningful change after 6 weeks"
 

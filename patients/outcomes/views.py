@@ -1,6 +1,7 @@
 """Pages: the patient answers a questionnaire and reads their results; staff browse and
 import questionnaires, attach them to plans and export a patient's scores."""
 
+import csv
 import datetime
 
 from django.contrib import messages
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.audit import audit_patient, audits_patient
 from clinic.decorators import clinic_admin_required, staff_required
-from patients.dashboard_views import csv_response
+from patients.export import spreadsheet_safe
 from patients.models import Assignment, Patient
 from patients.selectors import patient_of_user
 
@@ -332,6 +333,18 @@ def _get_patient_for_staff(request: HttpRequest, patient_id: int) -> Patient:
     return patient
 
 
+def _csv_response(filename: str, header: list, rows) -> HttpResponse:
+    """UTF-8 with a byte-order mark, so spreadsheets read accents right; every cell made
+    safe (a name or activity starting with "=" is text, never a formula)."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    for row in [header, *rows]:
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
+    return response
+
+
 def _number(value):
     """A score as a CSV number (whole numbers without decimals), or empty."""
     if value is None:
@@ -380,7 +393,7 @@ def scores_export(request: HttpRequest, patient_id: int) -> HttpResponse:
             )
     rows.sort(key=lambda row: row[1])
     filename = f"limber-scores-{patient.pk}-{patient.clinic.today().isoformat()}.csv"
-    return csv_response(filename, header, rows)
+    return _csv_response(filename, header, rows)
 
 
 @staff_required
