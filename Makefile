@@ -48,8 +48,13 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+## Migrate. With MIGRATE_DATABASE_URL (the tables' owner) set, migrate as the owner, then
+## grant DATABASE_URL's role what the app needs and no more (docs/deploy.md).
 migrate: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	@if [ -n "$$MIGRATE_DATABASE_URL" ]; then \
+		$(DEV_ENV) $(BIN)/python manage.py grant_app_role; \
+	fi
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

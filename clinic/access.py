@@ -2,7 +2,7 @@
 
 from django.contrib.auth.base_user import AbstractBaseUser
 
-from .models import StaffMember
+from clinic.models import StaffMember
 
 
 def staff_member(user: AbstractBaseUser) -> StaffMember | None:

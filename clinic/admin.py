@@ -6,9 +6,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .access import staff_member
-from .admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
-from .models import AuditEvent, Clinic, StaffMember, User
+from clinic.access import staff_member
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from clinic.models import AuditEvent, Clinic, StaffMember, User
 
 admin.site.site_header = _("Limber administration")
 admin.site.site_title = _("Limber")
@@ -21,7 +22,7 @@ class ClinicAdmin(ClinicScopedAdmin):
     list_display = ["name", "timezone", "created_at"]
     search_fields = ["name"]
     fieldsets = [
-        (None, {"fields": ["name", "timezone"]}),
+        (None, {"fields": ["name", "timezone", "require_two_factor_for_staff"]}),
         (
             _("Needs attention"),
             {
@@ -99,7 +100,6 @@ class StaffMemberAdmin(ClinicScopedAdmin):
     list_filter = ["role"]
     list_select_related = ["user", "clinic"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
-    autocomplete_fields = ["user"]
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
@@ -112,11 +112,26 @@ class StaffMemberAdmin(ClinicScopedAdmin):
         return ["user", "clinic", "role"]
 
     def get_readonly_fields(self, request, obj=None):
+        # The add form makes a new sign-in; an existing one is never swapped for another,
+        # which could be a patient's (clinic.account_kinds).
         return ["user"] if obj is not None else []
 
     @admin.display(boolean=True, description=_("active"))
     def is_active(self, obj: StaffMember) -> bool:
         return obj.user.is_active
+
+    @admin.action(description=_("Reset two-step sign-in (a lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        """They set up their authenticator again at their next sign-in; signed out now."""
+        from clinic.accounts.twofactor.services import two_factor_reset
+
+        for member in queryset.select_related("user"):
+            two_factor_reset(user=member.user)
+        self.message_user(
+            request, _("Two-step sign-in reset for %(count)d staff.") % {"count": len(queryset)}
+        )
+
+    actions = ["reset_two_factor"]
 
 
 @admin.register(User)
@@ -138,8 +153,10 @@ class UserAdmin(AuditedAdminMixin, ClinicScopedMixin, DjangoUserAdmin):
         member = staff_member(request.user)
         if member is None:
             return queryset.none()
+        # The operator's sign-in is never a clinic's to edit, even if it is also a member.
         return queryset.filter(
-            Q(staff__clinic_id=member.clinic_id) | Q(patient__clinic_id=member.clinic_id)
+            Q(staff__clinic_id=member.clinic_id) | Q(patient__clinic_id=member.clinic_id),
+            is_superuser=False,
         )
 
     def has_add_permission(self, request, *args) -> bool:

@@ -7,6 +7,12 @@ them can run behind one load balancer. See docs/deploy.md.
 
 import multiprocessing
 import os
+import sys
+from pathlib import Path
+
+# gunicorn reads this file before it puts the project on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from clinic.proxies import trusted_proxy_ips  # noqa: E402
 
 _host = os.environ.get("HOST", "0.0.0.0")  # noqa: S104 - behind a proxy, in a container
 bind = os.environ.get("GUNICORN_BIND", f"{_host}:{os.environ.get('PORT', '8000')}")
@@ -23,8 +29,9 @@ max_requests_jitter = 200
 limit_request_line = 8190
 limit_request_fields = 100
 limit_request_field_size = 8190
-# Trust X-Forwarded-* only from the proxy in front (comma-separated addresses).
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Trust X-Forwarded-* only from the proxies in front: TRUSTED_PROXY_IPS, the same setting
+# Django reads (clinic/proxies.py), so the two always agree; none by default.
+forwarded_allow_ips = ",".join(trusted_proxy_ips())
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")

@@ -24,6 +24,14 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    def clean(self):
+        """A patient's sign-in never gains staff or operator rights (clinic.account_kinds)."""
+        super().clean()
+        from clinic.account_kinds import NOT_PATIENT_ONLY, is_patient_account
+
+        if (self.is_staff or self.is_superuser) and is_patient_account(self.pk):
+            raise ValidationError(NOT_PATIENT_ONLY, code="account_kind")
+
     def _get_session_auth_hash(self, secret=None):
         # Django checks this hash on every request; a new version voids every session.
         return salted_hmac(
@@ -59,6 +67,15 @@ class Clinic(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("A reported pain at or above this level (0–10) needs attention."),
+    )
+    # Clinic admins always sign in with a second step; this extends it to physiotherapists.
+    require_two_factor_for_staff = models.BooleanField(
+        _("two-step sign-in for every physiotherapist"),
+        default=False,
+        help_text=_(
+            "Clinic admins always confirm their sign-in with a code from an authenticator "
+            "app. Tick this to ask the same of every physiotherapist of the clinic."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -117,6 +134,13 @@ class StaffMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+    def clean(self):
+        """A patient's sign-in never becomes a staff member's (clinic.account_kinds)."""
+        from clinic.account_kinds import check_staff_account
+
+        if self.user_id is not None:
+            check_staff_account(self.user)
 
     @property
     def is_clinic_admin(self) -> bool:

@@ -13,6 +13,8 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from clinic.proxies import trusted_proxy_ips
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -43,7 +45,8 @@ INSTALLED_APPS = [
     "clinic",
     "routines",
     "patients",
-    "django.contrib.admin",
+    # Django's admin, on a site that asks for the second sign-in step (clinic/admin_site.py).
+    "clinic.apps.LimberAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,26 +58,36 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "clinic.apitokens",
+    "clinic.api.tokens",
     "patients.outcomes",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
 ]
 
 MIDDLEWARE = [
+    "clinic.middleware.TrustedProxyMiddleware",
     "clinic.middleware.RequestIdMiddleware",
-    "clinic.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything reads a form: a body that is not UTF-8 is not read as Latin-1.
+    "clinic.middleware.Utf8FormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "clinic.middleware.SessionPolicyMiddleware",
+    "clinic.accounts.middleware.SessionPolicyMiddleware",
+    # After the session policy: a half-signed-in staff member reaches only the second step.
+    "clinic.accounts.twofactor.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After every middleware that adds a security header, so its 413 carries them all; still
+    # before any view (or CSRF's process_view) reads the body.
+    "clinic.middleware.RequestSizeLimitMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -100,13 +113,23 @@ TEMPLATES = [
 
 # The embedded default is a SQLite file beside the code; production and CI point
 # DATABASE_URL at PostgreSQL, which then goes through psycopg 3's connection pool.
+# Production runs the app as a role that owns no table (DATABASE_URL) and migrations as the
+# owner: the release job (`make migrate`) also sets MIGRATE_DATABASE_URL, and a process that
+# has it runs as the owner, so data migrations and `grant_app_role` do too (docs/deploy.md).
+# App servers never get it: the owner can switch off the audit trail's triggers.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'limber.sqlite3'}")
+        os.environ.get("MIGRATE_DATABASE_URL")
+        or os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'limber.sqlite3'}")
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # With the pool, Django 5.2 turns this into psycopg_pool's
+    # `check=ConnectionPool.check_connection` (passing `check` in the pool dict is refused):
+    # one round trip per checkout makes a database restart or terminated backends invisible,
+    # as a dead connection is replaced before a request gets it instead of becoming a 500.
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     if envbool("DATABASE_POOL", "1"):
         # Kept beside any options the URL carries (e.g. ?options=-c synchronous_commit=off).
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -114,6 +137,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
             "max_size": envint("DATABASE_POOL_MAX", 10),
             "timeout": 10,
         }
+
+# Django's cache: Redis when REDIS_URL is set (several app servers must share one: the
+# throttle's counts of failed key and link guesses live here), else this process's memory,
+# which is right for `make run` and one server. Cached page data is keyed by its content, so
+# it is never stale in either.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "limber"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+# Failed API-key, invitation-link and welcome-link guesses per client address (clinic/throttle.py).
+THROTTLE_FAILURE_LIMIT = envint("THROTTLE_FAILURE_LIMIT", 10)
+THROTTLE_WINDOW_SECONDS = envint("THROTTLE_WINDOW_SECONDS", 15 * 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "clinic.User"
@@ -131,10 +172,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in: the lockout backend first (see clinic/signin.py), then the usual model backend.
+# Sign-in: the lockout backend first (see clinic/accounts/signin.py), then the usual model backend.
 AUTHENTICATION_BACKENDS = [
-    "clinic.signin.LockoutBackend",
-    "clinic.signin.RoleBackend",
+    "clinic.accounts.signin.LockoutBackend",
+    "clinic.accounts.signin.RoleBackend",
 ]
 # django-axes: repeated failures for one username from one address lock that pair out.
 # Attempts are kept in the database, so every app server sees the same count.
@@ -143,9 +184,12 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "clinic.security_views.locked_out"
-# Behind proxies, how many of them append to X-Forwarded-For (clinic.middleware.client_ip):
-# lockouts and the audit trail then see the client's address, not the proxy's.
-TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+# The proxies in front (addresses or networks), the one setting gunicorn reads too
+# (clinic/proxies.py): their X-Forwarded-For gives lockouts, throttles and the audit trail
+# the client's address, their X-Forwarded-Proto says the request came over HTTPS. Anyone
+# else's X-Forwarded-* headers are dropped (clinic.middleware.TrustedProxyMiddleware).
+TRUSTED_PROXY_IPS = trusted_proxy_ips()
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if TRUSTED_PROXY_IPS else None
 AXES_CLIENT_IP_CALLABLE = "clinic.middleware.client_ip"
 # Sessions live in the database (no state in an app process). Staff sessions end after
 # 30 idle minutes and 12 hours in all; a patient who ticks "keep me signed in" stays
@@ -155,6 +199,18 @@ SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
 STAFF_SESSION_IDLE_SECONDS = envint("STAFF_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_MAX_SECONDS = envint("STAFF_SESSION_MAX_SECONDS", 12 * 60 * 60)
 PATIENT_REMEMBER_SECONDS = envint("PATIENT_REMEMBER_SECONDS", 30 * 24 * 60 * 60)
+
+# Two-factor sign-in for staff (clinic/accounts/twofactor/): required for clinic admins, the Django
+# admin and, when their clinic asks, every physiotherapist. Failed codes count towards the
+# same lockout as failed passwords (AXES_FAILURE_LIMIT).
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Limber")
+TWO_FACTOR_RECOVERY_CODES = 10
+
+# Self-service password reset (clinic/accounts/password_reset.py): a link valid one hour, used once.
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 60 * 60)
+# Reset requests allowed per hour, per address asked for and per client address.
+PASSWORD_RESET_PER_EMAIL = envint("PASSWORD_RESET_PER_EMAIL", 3)
+PASSWORD_RESET_PER_IP = envint("PASSWORD_RESET_PER_IP", 10)
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -226,15 +282,13 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if not DEBUG:
-    # Behind a TLS-terminating proxy, set SECURE_PROXY_SSL_HEADER=1 so Django trusts it.
+    # Behind a TLS-terminating proxy, set TRUSTED_PROXY_IPS so Django trusts it (above).
     SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", "1")
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    if envbool("SECURE_PROXY_SSL_HEADER"):
-        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Only `make bench` turns this on: it adds the baseline view that every page is measured
 # against (clinic/benchmark/). Never set in production.
@@ -244,16 +298,16 @@ BENCHMARK_BASELINE = envbool("BENCHMARK_BASELINE")
 # with WWW-Authenticate; the browser's session (with CSRF) for the session page.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "clinic.apitokens.authentication.BearerTokenAuthentication",
+        "clinic.api.tokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "clinic.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "clinic.api.pagination.Pagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["clinic.api.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "clinic.api.exception_handler",
+    "EXCEPTION_HANDLER": "clinic.api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Limber API",
@@ -277,7 +331,7 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "clinic.api_schema.add_error_responses",
+        "clinic.api.schema.add_error_responses",
     ],
 }
 

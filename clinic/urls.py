@@ -1,33 +1,72 @@
+"""The project's URL map, and the front door that sends each role where it belongs.
+
+This is wiring: it may import every app (patients, routines, clinic). The features' own
+urls.py files live in their folders (docs/architecture.md).
+"""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import include, path
+from django.views.decorators.http import require_safe
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from patients import export_views
-
-from . import audit_views, views
-from .benchmark import views as benchmark_views
-from .signin import SignInView
+import patients.urls
+from clinic.access import staff_member
+from clinic.accounts import password_reset
+from clinic.accounts.signin import SignInView
+from clinic.benchmark import views as benchmark_views
+from patients.access import patient_of_user
 
 handler400 = "clinic.security_views.bad_request"
 
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role where it belongs: staff to their workspace, patients to their plan."""
+    if request.user.is_superuser or staff_member(request.user) is not None:
+        return redirect("dashboard:home" if staff_member(request.user) else "admin:index")
+    patient = patient_of_user(request.user)
+    if patient is None:
+        return render(request, "clinic/no_role.html", status=403)
+    return redirect("patients:today")
+
+
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("admin/", admin.site.urls),
-    path("audit/", audit_views.audit_trail, name="audit_trail"),
-    path("audit/export.csv", audit_views.audit_trail_csv, name="audit_trail_csv"),
-    path("my-data/export.<str:fmt>", export_views.my_data_export, name="my_data_export"),
+    path("two-factor/", include("clinic.accounts.twofactor.urls")),
+    path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(
-        "records/patients/<int:patient_id>/export.<str:fmt>",
-        export_views.patient_record_export,
-        name="patient_record_export",
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
     ),
-    path("staff/", include("patients.dashboard_urls")),
-    path("api/v1/", include("clinic.api_router")),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        password_reset.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    path("admin/", admin.site.urls),
+    path("", include("clinic.audit.urls")),
+    path("", include("patients.records.urls")),
+    path("staff/", include("patients.review.urls")),
+    path("api/v1/", include("clinic.api.router")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves Swagger UI's start-up script as a file of its own (no inline
     # script, for the Content-Security-Policy) and the UI itself from the sidecar (no CDN).
@@ -37,10 +76,10 @@ urlpatterns = [
         name="api-docs",
     ),
     path("", include("routines.urls")),
-    path("staff/team/", include("clinic.staff_urls")),
-    path("staff/", include("patients.staff_urls")),
-    path("", include("patients.account_urls")),
-    path("", include("patients.urls")),
+    path("staff/team/", include("clinic.accounts.urls")),
+    path("staff/", include(patients.urls.staff)),
+    path("", include(patients.urls.account)),
+    path("", include("patients.sessions.urls")),
     path("", include("patients.outcomes.urls")),
 ]
 # Uploaded pictures in development; production serves them from its storage (DEBUG off: no-op).
@@ -51,5 +90,5 @@ if settings.BENCHMARK_BASELINE:
     # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
     urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
 
-handler404 = "clinic.api.not_found"
-handler500 = "clinic.api.server_error"
+handler404 = "clinic.api.errors.not_found"
+handler500 = "clinic.api.errors.server_error"

@@ -5,14 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.access import is_clinic_admin
-from clinic.admin_scoping import (
-    AuditedAdminMixin,
-    ClinicScopedAdmin,
-    ClinicScopedMixin,
-    ReadOnlyMixin,
-)
-
-from .models import (
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
+from patients.models import (
     Assignment,
     AssignmentPause,
     AttentionReview,
@@ -21,7 +16,7 @@ from .models import (
     Patient,
     Session,
 )
-from .services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 
 
 class AssignmentInline(ClinicScopedMixin, admin.TabularInline):
@@ -59,8 +54,9 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         "archived_at",
         "record_export",
     ]
-    readonly_fields = ["record_export"]
-    autocomplete_fields = ["user"]
+    # The sign-in is made by accepting an invitation, never picked here: a list of the
+    # clinic's sign-ins would offer staff accounts (clinic.account_kinds).
+    readonly_fields = ["user", "record_export"]
     inlines = [AssignmentInline, InvitationInline]
 
     @admin.display(description=_("record"))
@@ -83,7 +79,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
 
     @admin.action(description=_("Sign out everywhere"))
     def sign_out_everywhere(self, request, queryset):
-        from clinic.audit import audit_record
+        from clinic.audit.trail import audit_record
 
         count = 0
         for patient in queryset.filter(user__isnull=False):
@@ -129,6 +125,8 @@ class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
     autocomplete_fields = ["patient", "routine"]
     date_hierarchy = "starts_on"
     inlines = [PauseInline]
+    # Who assigned it is recorded by the service, not chosen from the clinic's sign-ins.
+    readonly_fields = ["created_by"]
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic.account_kinds import check_patient_account
+from clinic.validators import validate_date_in_range, validate_name, validate_text
 from routines.models import Sides
 
 ALL_WEEKDAYS = 0b1111111  # Monday is bit 0, as in date.weekday()
@@ -24,8 +26,11 @@ class Patient(models.Model):
     user = models.OneToOneField(
         "clinic.User", models.SET_NULL, null=True, blank=True, related_name="patient"
     )
-    first_name = models.CharField(_("first name"), max_length=100)
-    last_name = models.CharField(_("last name"), max_length=100)
+    first_name = models.CharField(_("first name"), max_length=100, validators=[validate_name])
+    # Optional: some people have one name only (the first name is required).
+    last_name = models.CharField(
+        _("last name"), max_length=100, blank=True, validators=[validate_name]
+    )
     email = models.EmailField(_("email"), blank=True)
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -46,6 +51,12 @@ class Patient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    def clean(self):
+        """The patient's sign-in is a patient-only account (clinic.account_kinds), so whoever may
+        edit the patient can never reach a staff member's or the operator's account."""
+        if self.user_id is not None:
+            check_patient_account(self.user, patient=self)
 
 
 class Invitation(models.Model):
@@ -83,8 +94,10 @@ class Assignment(models.Model):
 
     patient = models.ForeignKey(Patient, models.CASCADE, related_name="assignments")
     routine = models.ForeignKey("routines.Routine", models.PROTECT, related_name="assignments")
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    starts_on = models.DateField(_("starts on"), validators=[validate_date_in_range])
+    ends_on = models.DateField(
+        _("ends on"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     weekdays = models.PositiveSmallIntegerField(
         _("days of the week"),
         default=ALL_WEEKDAYS,
@@ -113,6 +126,7 @@ class Assignment(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="assignment_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.CheckConstraint(
                 condition=Q(weekdays__gte=1, weekdays__lte=ALL_WEEKDAYS),
@@ -145,8 +159,10 @@ class AssignmentPause(models.Model):
     """Days on which an assignment is not scheduled. An open pause (no end) is "paused now"."""
 
     assignment = models.ForeignKey(Assignment, models.CASCADE, related_name="pauses")
-    starts_on = models.DateField(_("paused from"))
-    ends_on = models.DateField(_("paused until"), null=True, blank=True)
+    starts_on = models.DateField(_("paused from"), validators=[validate_date_in_range])
+    ends_on = models.DateField(
+        _("paused until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -157,6 +173,7 @@ class AssignmentPause(models.Model):
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True) | Q(ends_on__gte=F("starts_on")),
                 name="pause_ends_after_start",
+                violation_error_message=_("The end date is before the start date."),
             ),
             models.UniqueConstraint(
                 fields=["assignment"],
@@ -186,7 +203,7 @@ class Session(models.Model):
     effort = models.CharField(
         _("how hard it felt"), max_length=5, choices=Effort.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, validators=[validate_text])
     # Raised when the patient reports a pain of 7 or more, for the physiotherapist to see.
     flagged = models.BooleanField(_("flagged"), default=False)
 
@@ -297,7 +314,7 @@ class AttentionReview(models.Model):
     """A staff member looked at a patient's "needs attention" alert.
 
     It keeps the data the alert was raised on, so the same alert is not raised again until
-    something new happens (see patients.adherence.attention_reasons).
+    something new happens (see patients.review.adherence.attention_reasons).
     """
 
     patient = models.ForeignKey(Patient, models.CASCADE, related_name="attention_reviews")

@@ -1,16 +1,12 @@
-from django.urls import path
+"""The patients app's URL namespaces that more than one feature serves.
 
-from . import views
+The names (`staff:patient_detail`, `account:invite_accept`, …) are older than the feature
+folders and stay as they were; a namespace is one include, so it is gathered here.
+Sessions (`patients:`), review (`dashboard:`) and records have their own urls.py.
+"""
 
-app_name = "patients"
+from patients.plans import urls as plans
+from patients.roster import urls as roster
 
-urlpatterns = [
-    path("today/", views.today, name="today"),
-    path("plan/", views.plan, name="plan"),
-    path("history/", views.history, name="history"),
-    path("plans/<int:assignment_id>/start/", views.start, name="start"),
-    path("sessions/<int:session_id>/", views.session_detail, name="session"),
-    path("sessions/<int:session_id>/complete/", views.session_complete, name="session_complete"),
-    path("sessions/<int:session_id>/finish/", views.session_finish_view, name="session_finish"),
-    path("sessions/<int:session_id>/review/", views.session_review, name="session_review"),
-]
+staff = ([*roster.staff_urlpatterns, *plans.staff_urlpatterns], "staff")
+account = ([*roster.account_urlpatterns, *plans.account_urlpatterns], "account")

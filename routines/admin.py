@@ -5,10 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clinic.access import staff_member
-from clinic.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
-
-from .models import Exercise, Routine, RoutineStep
-from .services import routine_copy
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin
+from routines.builder.services import routine_copy
+from routines.models import Exercise, Routine, RoutineStep
 
 
 @admin.register(Exercise)

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic.validators import validate_name, validate_text
+
 HOLD_SECONDS_MAX = 600
 REPETITIONS_MAX = 50
 SETS_MAX = 10
@@ -41,14 +43,24 @@ class Exercise(models.Model):
     clinic = models.ForeignKey(
         "clinic.Clinic", models.CASCADE, null=True, blank=True, related_name="exercises"
     )
-    name = models.CharField(_("name"), max_length=120)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name])
     body_region = models.CharField(_("body region"), max_length=20, choices=BodyRegion.choices)
     kind = models.CharField(
         _("kind"), max_length=20, choices=ExerciseKind.choices, default=ExerciseKind.STRETCH
     )
-    instructions = models.TextField(_("instructions"))
-    cues = models.TextField(_("technique cues"), blank=True, help_text=_("One cue per line."))
-    cautions = models.TextField(_("cautions"), blank=True, help_text=_("One caution per line."))
+    instructions = models.TextField(_("instructions"), validators=[validate_text])
+    cues = models.TextField(
+        _("technique cues"),
+        blank=True,
+        help_text=_("One cue per line."),
+        validators=[validate_text],
+    )
+    cautions = models.TextField(
+        _("cautions"),
+        blank=True,
+        help_text=_("One caution per line."),
+        validators=[validate_text],
+    )
     default_hold_seconds = models.PositiveSmallIntegerField(_("default hold (seconds)"), default=20)
     default_repetitions = models.PositiveSmallIntegerField(_("default repetitions"), default=1)
     default_sets = models.PositiveSmallIntegerField(_("default sets"), default=1)
@@ -70,11 +82,13 @@ class Exercise(models.Model):
                 fields=["clinic", "name"],
                 condition=Q(clinic__isnull=False),
                 name="exercise_name_unique_in_clinic",
+                violation_error_message=_("Your library already has an exercise with this name."),
             ),
             models.UniqueConstraint(
                 fields=["name"],
                 condition=Q(clinic__isnull=True),
                 name="exercise_builtin_name_unique",
+                violation_error_message=_("A built-in exercise already has this name."),
             ),
             _range("default_hold_seconds", 1, HOLD_SECONDS_MAX, "exercise_hold_in_range"),
             _range("default_repetitions", 1, REPETITIONS_MAX, "exercise_repetitions_in_range"),
@@ -105,8 +119,8 @@ class Routine(models.Model):
     clinic = models.ForeignKey(
         "clinic.Clinic", models.CASCADE, null=True, blank=True, related_name="routines"
     )
-    name = models.CharField(_("name"), max_length=120)
-    goal = models.TextField(_("goal"), blank=True)
+    name = models.CharField(_("name"), max_length=120, validators=[validate_name])
+    goal = models.TextField(_("goal"), blank=True, validators=[validate_text])
     is_template = models.BooleanField(_("clinic template"), default=False)
     copied_from = models.ForeignKey(
         "self", models.SET_NULL, null=True, blank=True, related_name="copies"
@@ -148,7 +162,9 @@ class RoutineStep(models.Model):
     sets = models.PositiveSmallIntegerField(_("sets"), default=1)
     sides = models.CharField(_("sides"), max_length=4, choices=Sides.choices, default=Sides.BOTH)
     rest_seconds = models.PositiveSmallIntegerField(_("rest (seconds)"), default=10)
-    note = models.CharField(_("note for the patient"), max_length=500, blank=True)
+    note = models.CharField(
+        _("note for the patient"), max_length=500, blank=True, validators=[validate_text]
+    )
     # A step that has been done cannot be deleted (Completion.step protects it); removing it
     # from the routine archives it instead.
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)

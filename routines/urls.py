@@ -1,29 +1,9 @@
-from django.urls import path
+"""The routines app's addresses, all in the "routines" namespace: the library's, then the
+builder's."""
 
-from . import views
+from routines.builder import urls as builder
+from routines.library import urls as library
 
 app_name = "routines"
 
-urlpatterns = [
-    path("library/", views.exercise_list, name="exercise_list"),
-    path("library/new/", views.exercise_create, name="exercise_create"),
-    path("library/<int:exercise_id>/", views.exercise_detail, name="exercise_detail"),
-    path("library/<int:exercise_id>/edit/", views.exercise_update, name="exercise_update"),
-    path("routines/", views.routine_list, name="routine_list"),
-    path("routines/new/", views.routine_create, name="routine_create"),
-    path("routines/<int:routine_id>/", views.routine_builder, name="builder"),
-    path("routines/<int:routine_id>/details/", views.routine_update, name="routine_update"),
-    path("routines/<int:routine_id>/search/", views.step_search, name="step_search"),
-    path("routines/<int:routine_id>/steps/", views.step_add, name="step_add"),
-    path("routines/<int:routine_id>/steps/<int:step_id>/", views.step_update, name="step_update"),
-    path("routines/<int:routine_id>/steps/<int:step_id>/move/", views.step_move, name="step_move"),
-    path(
-        "routines/<int:routine_id>/steps/<int:step_id>/remove/",
-        views.step_remove,
-        name="step_remove",
-    ),
-    path("routines/<int:routine_id>/duplicate/", views.routine_duplicate, name="duplicate"),
-    path("routines/<int:routine_id>/template/", views.routine_save_as_template, name="template"),
-    path("routines/<int:routine_id>/preview/", views.routine_preview, name="preview"),
-    path("routines/<int:routine_id>/handout/", views.routine_handout, name="handout"),
-]
+urlpatterns = [*library.urlpatterns, *builder.urlpatterns]

@@ -1,10 +1,31 @@
 """Role-named fixtures: the clinic, its staff and patients, and another clinic's."""
 
+import uuid
+
 import pytest
 
 from clinic.models import StaffMember
+from tests import factories
 
-from . import factories
+
+@pytest.fixture(autouse=True, scope="session")
+def flush_may_empty_the_audit_trail():
+    """Transactional tests on PostgreSQL end with Django's flush, a TRUNCATE of every table,
+    which the audit trail refuses (clinic migration 0004). Between tests the suite acts as
+    the table's owner doing maintenance: it disables that trigger, by name, for the flush."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    execute_sql_flush = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush_with_the_trail(self, sql_list):
+        if any("clinic_auditevent" in sql for sql in sql_list):
+            trigger = "ALTER TABLE clinic_auditevent {} TRIGGER clinic_auditevent_no_truncate;"
+            sql_list = [trigger.format("DISABLE"), *sql_list, trigger.format("ENABLE")]
+        return execute_sql_flush(self, sql_list)
+
+    DatabaseOperations.execute_sql_flush = execute_sql_flush_with_the_trail
+    yield
+    DatabaseOperations.execute_sql_flush = execute_sql_flush
 
 
 @pytest.fixture(autouse=True)
@@ -13,16 +34,72 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+def _is_redis(cache) -> bool:
+    from django.core.cache.backends.redis import RedisCache
+
+    return isinstance(cache, RedisCache)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cache_of_our_own():
+    """With REDIS_URL (as in CI) every test process, and every app server a test starts,
+    shares one Redis: this process keeps its keys under a prefix of its own, and clearing
+    its cache deletes only those (Redis' clear() would empty everyone's)."""
+    from django.conf import settings
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith("RedisCache"):
+        yield
+        return
+    prefix = f"limber-test-{uuid.uuid4().hex}"
+    with override_settings(CACHES={"default": {**default, "KEY_PREFIX": prefix}}):
+        yield
+        clear_cache(cache)
+
+
+def clear_cache(cache) -> None:
+    if _is_redis(cache):
+        client = cache._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{cache.key_prefix}:*"))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
 @pytest.fixture(autouse=True)
-def empty_cache():
+def empty_cache(cache_of_our_own):
     """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
-    test's cached staff home summaries must not meet another's."""
+    test's cached staff home summaries (or throttle counts) must not meet another's."""
     from django.core.cache import cache
 
-    from patients import adherence
+    from patients.review import adherence
 
-    cache.clear()
+    clear_cache(cache)
     adherence.forget_summaries()
+
+
+@pytest.fixture(autouse=True)
+def force_login_verifies_staff(monkeypatch):
+    """The test client's force_login() also gives staff the second sign-in step.
+
+    Staff pages require a verified authenticator for clinic admins, the operator and the
+    admin site (clinic/accounts/twofactor/); tests that sign in with force_login() are about
+    something else, so the session is marked verified by a real recovery-code device, as
+    django_otp.login() does. The second step itself is tested through the real forms
+    (tests/security/test_two_factor.py), which do not use force_login().
+    """
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        factories.verify_second_step(self, user)
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture
@@ -141,10 +218,20 @@ def page(browser, live_server):
 def sign_in():
     """Sign `user` in through the login form of `page`."""
 
-    def sign_in(page, user, password=factories.PASSWORD):
+    def sign_in(page, user, password=factories.PASSWORD, second_step=None):
+        """Staff who must give a second step (or who will visit the admin: second_step=True)
+        get an authenticator and type the code it shows."""
+        from clinic.accounts.twofactor.state import two_factor_required
+
+        if second_step is None:
+            second_step = two_factor_required(user)
+        device = factories.totp_device(user) if second_step else None
         page.goto("/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
+        if device is not None:
+            page.get_by_label("Code", exact=True).fill(factories.totp_code(device))
+            page.get_by_role("button", name="Confirm").click()
 
     return sign_in

@@ -8,12 +8,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Assignment, Patient, Session
-from patients.services import (
-    assignment_create,
-    completion_record,
-    session_finish,
-    session_start,
-)
+from patients.plans.services import assignment_create
+from patients.sessions.services import completion_record, session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 
 PASSWORD = "correct-horse-battery-staple"
@@ -112,3 +108,37 @@ def make_finished_session(
     session = session_start(assignment=assignment, started_at=when or timezone.now())
     record_every_step(session)
     return session_finish(session=session, pain=pain, finished_at=session.started_at)
+
+
+def totp_device(user: User):
+    """The user's confirmed authenticator (made if they have none)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def totp_code(device) -> str:
+    """The code the user's phone shows now for `device` (RFC 6238, as the app computes it)."""
+    from django_otp.oath import totp
+
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    return f"{code:0{device.digits}d}"
+
+
+def verify_second_step(client, user: User) -> None:
+    """Mark `client`'s session verified for a staff `user`, as django_otp.login() would."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from clinic.accounts.signin import is_staff_user
+
+    if not is_staff_user(user):
+        return
+    device, _ = StaticDevice.objects.get_or_create(
+        user=user, name="tests", defaults={"confirmed": True}
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.pop("limber_two_factor_pending", None)
+    session.save()

@@ -10,10 +10,9 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember
 from patients.models import Assignment, AssignmentPause, Completion, Invitation, Session
-from patients.services import completion_record, session_start
+from patients.sessions.services import completion_record, session_start
 from routines.models import Exercise, Routine, RoutineStep
-
-from . import factories
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -228,7 +227,7 @@ def test_history_cannot_be_deleted(assignment):
 
 
 def test_removing_a_done_step_archives_it(assignment):
-    from routines.services import routine_step_remove
+    from routines.builder.services import routine_step_remove
 
     factories.make_finished_session(assignment)
     done, *_ = assignment.routine.steps.all()

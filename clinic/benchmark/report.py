@@ -4,7 +4,7 @@ import statistics
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .targets import Goal
+from clinic.benchmark.targets import Goal
 
 PENDING = "to be measured after merge"
 

@@ -296,7 +296,7 @@ def run_wrk(url: str, lines: Path, target, seconds: int, options) -> dict:
 
 def drive(target, clients, server: Server, options, *, warm: bool):
     """Check one request answers as expected, warm up (the first time), then measure."""
-    from .report import LoadResult
+    from clinic.benchmark.report import LoadResult
 
     made_sessions: list[int] = []
 
@@ -477,7 +477,7 @@ def signed_in(user) -> dict[str, str]:
     request = HttpRequest()
     request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="wrk (make bench)")
     request.session = SessionStore()
-    login(request, user, backend="clinic.signin.RoleBackend")
+    login(request, user, backend="clinic.accounts.signin.RoleBackend")
     token = get_token(request)
     secret = request.META["CSRF_COOKIE"]
     if settings.CSRF_USE_SESSIONS:
@@ -494,8 +494,8 @@ def prepare_clients(clinic, count: int) -> dict[str, list[dict]]:
     and admin, who go round the same patients' fields."""
     from clinic.models import StaffMember
     from patients.models import Patient, Session
-    from patients.selectors import patient_today
-    from patients.services import session_start
+    from patients.sessions.selectors import patient_today
+    from patients.sessions.services import session_start
 
     patients = (
         Patient.objects.filter(clinic=clinic, user__isnull=False)
@@ -603,12 +603,11 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connections
 
+    from clinic.benchmark import report, targets
+    from clinic.benchmark.scale import Scale, scale_load
+    from clinic.benchmark.timing import compare
     from clinic.models import Clinic
     from patients.models import Completion, Session
-
-    from . import report, targets
-    from .scale import Scale, scale_load
-    from .timing import compare
 
     started = datetime.datetime.now(datetime.UTC)
     info = machine(options)

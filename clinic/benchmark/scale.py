@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import ALL_WEEKDAYS, Assignment, Completion, Patient, Session
+from routines.builder.services import STEP_COPY_FIELDS
 from routines.models import Routine, RoutineStep
-from routines.services import STEP_COPY_FIELDS
 
 SCALE_PASSWORD = "stretch-at-scale-2026"
 TEMPLATE_NAME = "Daily back care"

@@ -32,8 +32,8 @@ from typing import Any
 from django.db.models import Count, Q
 
 from clinic.models import Clinic
-from patients.adherence import clinic_overview
 from patients.models import Patient, Session
+from patients.review.adherence import clinic_overview
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from clinic.benchmark.report import ComparisonResult
+from clinic.benchmark.targets import Comparison
 from clinic.models import Clinic
-
-from .report import ComparisonResult
-from .targets import Comparison
 
 
 def time_median(function: Callable[[], Any], runs: int) -> float:

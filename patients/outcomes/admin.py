@@ -11,7 +11,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from clinic.access import staff_member
-from clinic.admin_scoping import AuditedAdminMixin, ClinicScopedAdmin, ReadOnlyMixin
+from clinic.accounts.admin_scoping import ClinicScopedAdmin, ReadOnlyMixin
+from clinic.audit.admin import AuditedAdminMixin
 from clinic.models import Clinic
 
 from .forms import FhirImportForm

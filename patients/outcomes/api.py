@@ -16,12 +16,13 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response as ApiResponse
 
-from clinic import api_fields as fields
 from clinic.access import staff_member
-from clinic.api import AuditedPatientDataMixin, IsPatient, IsStaffMember
-from clinic.audit import audit_patient
+from clinic.api import fields
+from clinic.api.permissions import IsStaffMember
+from clinic.audit.api import AuditedPatientDataMixin
+from clinic.audit.trail import audit_patient
+from patients.access import IsPatient, patient_of_user
 from patients.models import Assignment
-from patients.selectors import patient_of_user
 
 from . import fhir
 from .models import AnswerOption, Item, Questionnaire, QuestionnaireVersion, Response

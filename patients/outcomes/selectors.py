@@ -17,7 +17,7 @@ from .models import AnswerOption, Item, Postponement, Questionnaire, Questionnai
 from .models import Schedule as OutcomeSchedule
 from .shipped import questionnaire_text
 
-# Needs-attention reason codes (patients.adherence words them).
+# Needs-attention reason codes (patients.review.adherence words them).
 OUTCOME_WORSE = "outcome_worse"
 OUTCOME_UNCHANGED = "outcome_unchanged"
 END_WINDOW_DAYS = 7  # "at the end" is asked during the plan's last week

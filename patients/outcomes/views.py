@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from clinic.audit import audit_patient, audits_patient
-from clinic.decorators import clinic_admin_required, staff_required
-from patients.export import spreadsheet_safe
+from clinic.accounts.decorators import clinic_admin_required, staff_required
+from clinic.audit.trail import audit_patient, audits_patient
+from clinic.spreadsheets import spreadsheet_safe
+from patients.access import patient_of_user
 from patients.models import Assignment, Patient
-from patients.selectors import patient_of_user
 
 from . import fhir
 from .forms import AnswerForm, FhirImportForm, ScheduleForm

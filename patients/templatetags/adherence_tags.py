@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from patients.adherence import Adherence
+from patients.review.adherence import Adherence
 
 register = template.Library()
 

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from clinic.apitokens.services import api_token_create
-from patients.services import session_start
+from clinic.api.tokens.services import api_token_create
+from patients.sessions.services import session_start
 from tests import factories
 
 

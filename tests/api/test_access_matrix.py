@@ -14,12 +14,11 @@ import uuid
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
-from clinic.apitokens.services import api_token_create
+from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
 from patients.outcomes.services import questionnaire_import, response_submit, schedule_create
+from tests.api.conftest import bearer
 from tests.outcomes.shipped import shipped
-
-from .conftest import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -8,11 +8,10 @@ from django.db import connection, connections
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from patients.api import CompletionSerializer
 from patients.models import Completion
-from patients.services import completion_record
-
-from .conftest import bearer
+from patients.sessions.api import CompletionSerializer
+from patients.sessions.services import completion_record
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinic.apitokens.services import api_token_create
-from patients.services import session_start
+from clinic.api.tokens.services import api_token_create
+from patients.sessions.services import session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from clinic.wsgi import application
-
-from .conftest import bearer
+from tests.api.conftest import bearer
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -95,3 +94,11 @@ def test_api_conforms_to_its_schema_as_staff(case, world, therapist):
 @FUZZ
 def test_api_conforms_to_its_schema_as_patient(case, world, patient):
     case.call_and_validate(headers=bearer(patient.user))
+
+
+@schema.parametrize()
+@FUZZ
+def test_api_conforms_to_its_schema_as_another_clinics_staff(case, world, other_clinic_therapist):
+    """Another clinic's key: every id in the world is someone else's, so each call must be
+    refused in the ways the schema states (404, 400 with fields), never a 5xx."""
+    case.call_and_validate(headers=bearer(other_clinic_therapist.user))

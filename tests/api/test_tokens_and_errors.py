@@ -4,10 +4,9 @@ and its docs page served from the app itself."""
 import pytest
 from django.urls import reverse
 
-from clinic.apitokens.models import ApiToken
-from clinic.apitokens.services import api_token_create, hash_token
-
-from .conftest import bearer
+from clinic.api.tokens.models import ApiToken
+from clinic.api.tokens.services import api_token_create, hash_token
+from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from clinic.benchmark.scale import SCALE_PASSWORD, Scale
 from clinic.models import Clinic, StaffMember
 from patients.models import Completion, Patient, Session
-from patients.services import completion_record, session_start
+from patients.sessions.services import completion_record, session_start
 
 pytestmark = pytest.mark.django_db
 

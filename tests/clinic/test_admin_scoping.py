@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic.audit.admin import AuditedAdminMixin
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import (
     Assignment,
@@ -354,3 +355,113 @@ def test_patient_without_staff_role_cannot_enter_the_admin(client, patient):
     response = client.get(admin_url(Patient, "changelist"))
     assert response.status_code == 302
     assert reverse("admin:login") in response.url
+
+
+# The audit trail records only what the admin really showed or changed (issue 12, item 6).
+
+AUDITED = [
+    model
+    for model, model_admin in admin.site._registry.items()
+    if isinstance(model_admin, AuditedAdminMixin)
+]
+
+
+def _new_events(before: set) -> list:
+    return list(AuditEvent.objects.exclude(pk__in=before))
+
+
+@pytest.mark.parametrize("role", ["therapist", "clinic_admin"])
+@pytest.mark.parametrize("model", AUDITED, ids=lambda m: m._meta.model_name)
+def test_another_clinics_object_in_the_admin_records_no_access(
+    client, request, role, model, ours, theirs
+):
+    client.force_login(request.getfixturevalue(role).user)
+    obj = theirs[model]
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    for action in ("change", "history", "delete"):
+        url = admin_url(model, action, obj.pk)
+        assert client.get(url).status_code in (302, 403, 404)
+        assert client.post(url, {"post": "yes"}).status_code in (302, 403, 404, 405)
+    assert _new_events(before) == []
+    assert model._default_manager.filter(pk=obj.pk).exists()
+
+
+def test_clinic_admin_deleting_their_own_clinics_sign_in_records_a_delete(
+    client, clinic_admin, ours
+):
+    user = ours[User]
+    client.force_login(clinic_admin.user)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    assert client.get(admin_url(User, "delete", user.pk)).status_code == 200
+    assert client.post(admin_url(User, "delete", user.pk), {"post": "yes"}).status_code == 302
+    assert not User.objects.filter(pk=user.pk).exists()
+    events = _new_events(before)
+    assert sorted(event.action for event in events) == ["delete", "view"]
+    assert {event.patient_id for event in events} == {ours[Patient].pk}
+
+
+def test_refused_admin_change_is_recorded_as_a_view(client, therapist, ours):
+    assignment = ours[Assignment]
+    client.force_login(therapist.user)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.post(
+        admin_url(Assignment, "change", assignment.pk),
+        {
+            "patient": assignment.patient_id,
+            "routine": assignment.routine_id,
+            "starts_on": assignment.starts_on.isoformat(),
+            "ends_on": (assignment.starts_on - datetime.timedelta(days=3)).isoformat(),
+            "weekdays": 127,
+            "sessions_per_day": 1,
+            "pauses-TOTAL_FORMS": 0,
+            "pauses-INITIAL_FORMS": 0,
+            "pauses-MIN_NUM_FORMS": 0,
+            "pauses-MAX_NUM_FORMS": 1000,
+        },
+    )
+    assert response.status_code == 200  # the form comes back with its errors
+    (event,) = _new_events(before)
+    assert (event.action, event.patient_id) == ("view", assignment.patient_id)
+
+
+def test_refused_admin_add_is_not_recorded_as_a_creation(client, therapist, ours):
+    client.force_login(therapist.user)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.post(
+        admin_url(Assignment, "add"),
+        {"patient": ours[Patient].pk, "pauses-TOTAL_FORMS": 0, "pauses-INITIAL_FORMS": 0},
+    )
+    assert response.status_code == 200
+    assert [(event.action, event.patient_id) for event in _new_events(before)] == [("view", None)]
+
+
+def test_admin_action_records_its_own_rows_and_no_change(client, clinic_admin, ours):
+    patient = ours[Patient]
+    client.force_login(clinic_admin.user)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.post(
+        admin_url(Patient, "changelist"),
+        {"action": "sign_out_everywhere", "_selected_action": [patient.pk]},
+    )
+    assert response.status_code == 302
+    events = _new_events(before)
+    assert [(event.action, event.patient_id) for event in events] == [("sign_out", patient.pk)]
+    # With nothing selected the list comes back: that is a list, not a change.
+    again = client.post(admin_url(Patient, "changelist"), {"action": "sign_out_everywhere"})
+    assert again.status_code == 200
+    assert sorted(event.action for event in _new_events(before)) == ["list", "sign_out"]
+
+
+def test_operator_deleting_patients_by_action_records_one_delete_each(client, superuser, clinic):
+    patient = factories.make_patient(clinic)
+    client.force_login(superuser)
+    before = set(AuditEvent.objects.values_list("pk", flat=True))
+    response = client.post(
+        admin_url(Patient, "changelist"),
+        {"action": "delete_selected", "_selected_action": [patient.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not Patient.objects.filter(pk=patient.pk).exists()
+    events = _new_events(before)
+    assert [(event.action, event.patient_id) for event in events] == [("delete", patient.pk)]
+    assert events[0].clinic_id == patient.clinic_id

@@ -2,8 +2,10 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from clinic.models import Clinic, StaffMember
+from clinic.models import Clinic, StaffMember, User
 from patients.models import Patient, Session
+
+from .. import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +36,9 @@ def test_seed_demo_creates_a_believable_clinic(capsys):
     iris = list(Patient.objects.get(first_name="Iris").sessions.order_by("started_at"))
     assert iris[-1].pain > iris[0].pain
     assert iris[-1].flagged
-    assert "physio" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "physio" in out
+    assert "authenticator app" in out
 
 
 def test_seed_demo_run_twice_changes_nothing(capsys):
@@ -50,6 +54,9 @@ def test_demo_credentials_sign_in(client):
 
     call_command("seed_demo")
     assert client.login(username="physio", password=DEMO_PASSWORD)
+    # The admin asks everyone for the second sign-in step (tests/security/test_two_factor.py).
+    assert client.get("/admin/patients/patient/").status_code == 302
+    factories.verify_second_step(client, User.objects.get(username="physio"))
     response = client.get("/admin/patients/patient/")
     assert response.status_code == 200
     assert response.context["cl"].result_count == 12

@@ -16,6 +16,7 @@ PRODUCTION = {
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The suite's own environment (see pyproject.toml) is left out: this is a fresh start.
     ours = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST")
+    ours += ("MIGRATE_DATABASE_URL", "TRUSTED_PROXY_IPS", "REDIS_URL", "CACHE_KEY_PREFIX")
     clean = {k: v for k, v in os.environ.items() if k not in ours and not k.startswith("DJANGO_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -60,3 +61,26 @@ def test_email_goes_to_the_console_by_default():
     code = "from django.conf import settings; print(settings.EMAIL_BACKEND)"
     out = manage("shell", "--no-imports", "-c", code, env={"DEBUG": "1"}).stdout.strip()
     assert out == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_migrate_database_url_makes_the_process_run_as_the_owner():
+    """The release job has both URLs: it migrates (and grants) as the owner; app servers,
+    with DATABASE_URL alone, run as the app role."""
+    code = "from django.conf import settings as s; print(s.DATABASES['default']['USER'])"
+    owner_url = "postgres://limber_owner@db.example.com:5432/limber"
+    release = manage(
+        "shell", "--no-imports", "-c", code, env={**PRODUCTION, "MIGRATE_DATABASE_URL": owner_url}
+    )
+    assert release.stdout.split() == ["limber_owner"], release.stderr
+    app = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert app.stdout.split() == ["limber"], app.stderr
+
+
+def test_redis_url_makes_the_cache_shared():
+    code = "from django.conf import settings as s; print(s.CACHES['default']['BACKEND'])"
+    shared = manage(
+        "shell", "--no-imports", "-c", code, env={**PRODUCTION, "REDIS_URL": "redis://cache:6379/0"}
+    )
+    assert shared.stdout.split() == ["django.core.cache.backends.redis.RedisCache"], shared.stderr
+    alone = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    assert alone.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"], alone.stderr

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from patients.adherence import clinic_overview, patients_needing_attention
 from patients.models import Patient
-from patients.services import attention_review_record
+from patients.review.adherence import clinic_overview, patients_needing_attention
+from patients.review.services import attention_review_record
 
 from .conftest import make_response
 

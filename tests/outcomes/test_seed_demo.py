@@ -4,9 +4,9 @@ import pytest
 from django.core.management import call_command
 
 from clinic.models import Clinic
-from patients.adherence import clinic_overview
 from patients.models import Patient
 from patients.outcomes.selectors import due_questionnaires
+from patients.review.adherence import clinic_overview
 
 from .shipped import install_shipped_questionnaires
 

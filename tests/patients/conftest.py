@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from patients.services import completion_record, session_start
+from patients.sessions.services import completion_record, session_start
 from routines.models import RoutineStep
 from tests import factories
 

@@ -8,9 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from patients.adherence import clinic_overview, patient_adherence
 from patients.models import AssignmentPause
-from patients.services import completion_record, session_finish, session_start
+from patients.review.adherence import clinic_overview, patient_adherence
+from patients.sessions.services import completion_record, session_finish, session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from patients.adherence import clinic_overview
-from patients.export import spreadsheet_safe
+from clinic.spreadsheets import spreadsheet_safe
 from patients.models import AttentionReview, Completion
-from patients.services import completion_record, session_finish, session_start
+from patients.review.adherence import clinic_overview
+from patients.sessions.services import completion_record, session_finish, session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -413,7 +413,7 @@ def test_progress_query_count_does_not_grow(
 
 
 def test_dashboard_pages_the_table(client, therapist, clinic, monkeypatch):
-    monkeypatch.setattr("patients.dashboard_views.PATIENTS_PER_PAGE", 2)
+    monkeypatch.setattr("patients.review.views.PATIENTS_PER_PAGE", 2)
     made = [
         factories.make_patient(clinic, therapist, account=False, last_name=f"Z{n}")
         for n in range(5)

@@ -112,7 +112,7 @@ def test_attention_page_falls_back_on_a_bad_value(client, therapist, crowd, valu
 
 
 def test_attention_pages_keep_the_filter_sort_and_table_page(client, therapist, crowd, monkeypatch):
-    monkeypatch.setattr("patients.dashboard_views.PATIENTS_PER_PAGE", 10)
+    monkeypatch.setattr("patients.review.views.PATIENTS_PER_PAGE", 10)
     client.force_login(therapist.user)
     query = {"physiotherapist": therapist.pk, "sort": "-week", "page": 2, "attention_page": 2}
     response = client.get(dashboard_url(**query))
@@ -175,7 +175,7 @@ def test_review_returns_to_the_same_attention_page(client, therapist, crowd):
 def test_review_of_the_last_alert_on_the_last_page_lands_on_a_page_that_exists(
     client, therapist, crowd, monkeypatch
 ):
-    monkeypatch.setattr("patients.dashboard_views.ATTENTION_PER_PAGE", 26)
+    monkeypatch.setattr("patients.review.views.ATTENTION_PER_PAGE", 26)
     client.force_login(therapist.user)
     page = client.get(dashboard_url(attention_page=2))
     [last] = shown(page)

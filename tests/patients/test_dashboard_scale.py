@@ -14,8 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from patients.adherence import clinic_overview
 from patients.models import Assignment, AssignmentPause, Completion, Patient, Session
+from patients.review.adherence import clinic_overview
 from routines.models import RoutineStep
 from tests import factories
 
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.scale]
 
 DAYS = 90
 # The staff home page, whatever the number of patients: the signed-in session and user
-# (with the staff membership, clinic.signin.RoleBackend), the physiotherapists for the
+# (with the staff membership, clinic.accounts.signin.RoleBackend), the physiotherapists for the
 # filter, then the overview's nine (patients, their physiotherapists, assignments, pauses,
 # the sessions' version, sessions per day, pain reports, last sessions, reviews, outcome
 # trends), then the audit row; three fewer once the clinic's summaries are cached for the

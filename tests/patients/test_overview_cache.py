@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from patients.adherence import clinic_overview
 from patients.models import AssignmentPause
-from patients.services import session_finish, session_start
+from patients.review.adherence import clinic_overview
+from patients.sessions.services import session_finish, session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import AssignmentPause, Completion, Session
-from patients.services import session_finish, session_start
+from patients.sessions.services import session_finish, session_start
 from tests import factories
-
-from .conftest import complete
+from tests.patients.conftest import complete
 
 pytestmark = pytest.mark.django_db
 

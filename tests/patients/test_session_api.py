@@ -8,11 +8,10 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from patients.models import AssignmentPause, Completion
-from patients.services import session_finish, session_start
+from patients.sessions.services import session_finish, session_start
 from routines.models import RoutineStep
 from tests import factories
-
-from .conftest import complete
+from tests.patients.conftest import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -128,7 +127,7 @@ def test_api_refuses_a_finished_session(api, patient, session):
         "fields": {},
     }
     again = api.post(_finish_url(session), {"pain": 3}, format="json")
-    assert again.status_code == 400
+    assert again.status_code == 409
     assert Completion.objects.count() == recorded
     session.refresh_from_db()
     assert session.pain == 1

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from patients.models import Completion, Session
-from patients.services import session_start
+from patients.sessions.services import session_start
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 

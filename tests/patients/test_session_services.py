@@ -8,9 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from patients.models import AssignmentPause, Session
-from patients.schedule import is_paused_on
-from patients.selectors import patient_session, patient_today
-from patients.services import completion_record, session_start
+from patients.plans.schedule import is_paused_on
+from patients.sessions.selectors import patient_session, patient_today
+from patients.sessions.services import completion_record, session_start
 
 pytestmark = pytest.mark.django_db
 

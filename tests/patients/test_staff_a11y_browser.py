@@ -4,7 +4,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from patients.staff_services import invitation_create
+from patients.roster.services import invitation_create
 from routines.models import Exercise
 from tests import factories
 from tests.patients.builtin_library import install_builtin_library

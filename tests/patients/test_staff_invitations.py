@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import Invitation
-from patients.staff_services import invitation_create
+from patients.roster.services import invitation_create
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from patients.models import AssignmentPause, Session
-from patients.services import session_start
+from patients.sessions.services import session_start
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -112,7 +112,7 @@ def test_exercise_create_refuses_a_file_that_is_not_an_image(client, therapist):
 
 
 def test_exercise_create_refuses_a_picture_that_is_too_large(client, therapist, monkeypatch):
-    monkeypatch.setattr("routines.forms.IMAGE_MAX_BYTES", 100)
+    monkeypatch.setattr("routines.library.forms.IMAGE_MAX_BYTES", 100)
     client.force_login(therapist.user)
     response = client.post(
         reverse("routines:exercise_create"),

@@ -1,21 +1,16 @@
 """A small clinic with clinical content worth protecting, for the security tests."""
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import (
-    Assignment,
-    AttentionReview,
-    Completion,
-    Invitation,
-    Patient,
-    Session,
-)
+from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
 from patients.outcomes.models import Response
 from patients.outcomes.models import Schedule as OutcomeSchedule
 from patients.outcomes.services import response_submit, schedule_create
-from patients.services import attention_review_record, session_finish, session_start
-from patients.staff_services import invitation_create
+from patients.review.services import attention_review_record
+from patients.roster.services import invitation_create
+from patients.sessions.services import session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
 from tests.outcomes.shipped import shipped
@@ -111,3 +106,13 @@ def roles(world, patient, therapist, clinic_admin, superuser, other_clinic_thera
         "other_clinic_therapist": other_clinic_therapist.user,
         "superuser": superuser,
     }
+
+
+@pytest.fixture
+def signed_up_patient(patient, assignment):
+    """A patient whose password hash the production settings know (Argon2), for tests that
+    sign in through a real app server."""
+    hasher = Argon2PasswordHasher()
+    patient.user.password = hasher.encode(factories.PASSWORD, hasher.salt())
+    patient.user.save(update_fields=["password"])
+    return patient

@@ -9,17 +9,17 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.audit import audit_record, is_audited_view
+from clinic.audit.coverage import is_audited_view
+from clinic.audit.trail import audit_record
 from clinic.models import AuditEvent, AuditTrailIsAppendOnly
-from patients.services import session_start
+from patients.sessions.services import session_start
 from tests import factories
-
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 
 # URLs that show no patient's data. Anything else must record its access: decorate the
-# view with clinic.audit.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
+# view with clinic.audit.trail.audits_patient (or use AuditedAPIMixin / AuditedAdminMixin), or,
 # if it truly shows no patient data, add its name here with the reason.
 NOT_PATIENT_DATA = {
     "login": "the sign-in form",
@@ -48,6 +48,13 @@ NOT_PATIENT_DATA = {
     "team:staff_deactivate": "a staff member's access",
     "team:staff_reactivate": "a staff member's access",
     "team:welcome": "a new staff member sets their password",
+    "team:two_factor_setting": "the clinic's sign-in policy",
+    "two_factor:verify": "the second sign-in step",
+    "two_factor:enrol": "sets up the staff member's own authenticator (audited as create)",
+    "password_reset": "asks for a reset link (audited without the address)",
+    "password_reset_done": "a fixed page",
+    "password_reset_confirm": "sets the user's own password (audited)",
+    "password_reset_complete": "a fixed page",
     "outcomes:questionnaire_list": "questionnaires: Limber's and the clinic's, no patient's",
     "outcomes:questionnaire_import": "adds a questionnaire to the clinic",
     "outcomes:questionnaire_detail": "one questionnaire's items and licence",
@@ -98,7 +105,7 @@ def test_every_url_is_audited_or_declared_free_of_patient_data():
         if not is_audited_view(route.callback) and not _exempt(route)
     ]
     assert unclassified == [], (
-        "These URLs neither record patient-data access (clinic.audit.audits_patient, "
+        "These URLs neither record patient-data access (clinic.audit.trail.audits_patient, "
         "AuditedAPIMixin, AuditedAdminMixin) nor are listed in NOT_PATIENT_DATA: "
         f"{unclassified}"
     )
@@ -404,6 +411,83 @@ def test_patient_data_change_writes_one_audit_row(name, world, roles):
         assert text not in _row_text(event)
 
 
+# Pages that take POST besides the writes above: their forms (a refused form answers 400)
+# and the sign-in pages. Every other page is GET-only and answers 405 to other methods.
+TAKES_POST = set(WRITES) | {
+    "login",
+    "logout",
+    "account:invite_accept",
+    "staff:patient_create",
+    "staff:patient_update",
+    "staff:assign_patient",
+    "staff:assign_routine",
+    "staff:assignment_schedule",
+    "routines:exercise_create",
+    "routines:exercise_update",
+    "routines:routine_create",
+    "team:staff_create",
+    "team:staff_deactivate",
+    "team:staff_reactivate",
+    "team:welcome",
+    "team:two_factor_setting",
+    "two_factor:verify",
+    "two_factor:enrol",
+    "password_reset",
+    "password_reset_confirm",
+}
+PAGES = [
+    route
+    for route in all_routes()
+    if route.view_name and not route.view_name.startswith(("admin:", "api:", "api-"))
+]
+GET_ONLY_PAGES = [route for route in PAGES if route.view_name not in TAKES_POST]
+
+
+def test_get_only_pages_include_the_patients_and_staffs_reading_pages():
+    names = {route.view_name for route in GET_ONLY_PAGES}
+    assert {
+        "home",
+        "patients:today",
+        "patients:plan",
+        "patients:history",
+        "patients:session",
+        "patients:session_review",
+        "staff:patient_list",
+        "staff:patient_detail",
+        "dashboard:home",
+        "dashboard:progress",
+        "routines:builder",
+        "team:staff_list",
+        "audit_trail",
+        "my_data_export",
+    } <= names
+    assert {route.view_name for route in PAGES} - names == TAKES_POST & {
+        route.view_name for route in PAGES
+    }
+
+
+@pytest.mark.parametrize("route", GET_ONLY_PAGES, ids=lambda route: route.label)
+def test_get_only_page_answers_405_to_other_methods_and_records_nothing(route, world, roles):
+    """POST to /today/ used to answer 200 and be recorded as a "change" of the patient."""
+    prefer = {**world["prefer"], **world["prefer_for"].get(route.view_name, {})}
+    opened = []
+    for role, user in roles.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        for url in filled_urls(route, prefer):
+            got = client.get(url).status_code
+            before = set(AuditEvent.objects.values_list("pk", flat=True))
+            for method in ("post", "put", "patch", "delete"):
+                status = getattr(client, method)(url).status_code
+                assert status < 500, (role, url, method, status)
+                if got < 400 and user is not None:
+                    opened.append((role, url))
+                    assert status == 405, (role, url, method, status)
+            assert not AuditEvent.objects.exclude(pk__in=before).exists(), (role, url)
+    assert opened, f"no role could open {route.label}"
+
+
 def test_new_patient_is_recorded_as_created_with_its_id(client, therapist):
     client.force_login(therapist.user)
     response = client.post(
@@ -420,7 +504,7 @@ def test_new_patient_is_recorded_as_created_with_its_id(client, therapist):
 
 
 def test_accepting_an_invitation_is_recorded_for_the_new_sign_in(client, world, therapist):
-    from patients.staff_services import invitation_create
+    from patients.roster.services import invitation_create
 
     patient = factories.make_patient(therapist.clinic, account=False)
     _, token = invitation_create(patient=patient, created_by=therapist.user)

@@ -28,7 +28,7 @@ def _watch(page) -> list[str]:
 
 def test_admin_change_form_works_under_the_csp(page, sign_in, therapist, patient, assignment):
     console = _watch(page)
-    sign_in(page, therapist.user)
+    sign_in(page, therapist.user, second_step=True)  # the admin asks everyone for a code
     page.wait_for_url("**/staff/")  # staff land on their workspace
     page.goto(f"/admin/patients/patient/{patient.pk}/change/")
     page.get_by_role("heading", name="Change patient").wait_for()

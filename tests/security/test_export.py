@@ -10,8 +10,7 @@ from django.urls import reverse
 from clinic.models import AuditEvent
 from patients.models import AssignmentPause, Completion, Session
 from tests import factories
-
-from .conftest import record_session
+from tests.security.conftest import record_session
 
 pytestmark = pytest.mark.django_db
 

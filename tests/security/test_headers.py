@@ -77,3 +77,20 @@ def test_production_settings_turn_on_every_transport_protection():
         "False",
         "django.contrib.sessions.backends.db",
     ]
+
+
+def test_oversized_request_answer_carries_every_security_header(client, settings, db):
+    """The 413 for a body over REQUEST_MAX_BYTES is answered before any view reads the body,
+    yet it is a page like any other: it carries the same headers."""
+    settings.REQUEST_MAX_BYTES = 1024
+    response = client.post(reverse("login"), {"username": "x", "password": "y" * 2048}, secure=True)
+    assert response.status_code == 413
+    assert b"at most" in response.content
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert response["X-Request-ID"]

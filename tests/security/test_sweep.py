@@ -2,18 +2,24 @@
 
 Every URL pattern in the resolver (pages merged later included) is requested with its
 path parameters filled with real ids and with garbage, as every role, with junk query
-strings, junk form fields, wrongly typed JSON, oversized fields and too many fields. No
-answer may be a 5xx, and every HTML answer carries the security headers.
+strings, junk form fields, wrongly typed JSON, oversized fields and too many fields, the
+first and last day of the calendar in every date field and date parameter, and JSON nested
+100,000 levels deep. No answer may be a 5xx, and every HTML answer carries the security
+headers.
 """
 
 import json
 
+import django_filters
 import pytest
+from django import forms
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.test import Client
+from rest_framework import serializers
 
-from .urlwalk import all_routes, filled_urls
+from tests.security.urlwalk import all_routes, filled_urls
 
 pytestmark = pytest.mark.django_db
 
@@ -65,6 +71,82 @@ JUNK_JSON = {
     "steps": "all",
     "sessions_per_day": 10**30,
 }
+PROJECT_APPS = ("clinic", "patients", "routines")
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub, *_subclasses(sub)}
+    return found
+
+
+def _ours(cls: type) -> bool:
+    return cls.__module__.split(".")[0] in PROJECT_APPS
+
+
+def date_inputs() -> tuple[set[str], set[str]]:
+    """The names of every date and date-time input the project declares: model fields (the
+    admin's forms), forms, API serializers and API filters. Found, not listed, so a date
+    field added later is swept too (ROUTES above has imported every view, and so these)."""
+    dates, datetimes = set(), set()
+    for model in apps.get_models():
+        if model._meta.app_label in PROJECT_APPS:
+            for field in model._meta.concrete_fields:
+                if isinstance(field, models.DateTimeField):
+                    datetimes.add(field.name)
+                elif isinstance(field, models.DateField):
+                    dates.add(field.name)
+    for form in filter(_ours, _subclasses(forms.BaseForm)):
+        for name, field in form.base_fields.items():
+            if isinstance(field, forms.DateField):
+                dates.add(name)
+            elif isinstance(field, forms.DateTimeField | forms.SplitDateTimeField):
+                datetimes.add(name)
+    for serializer in filter(_ours, _subclasses(serializers.Serializer)):
+        for name, field in serializer._declared_fields.items():
+            if field.read_only:
+                continue
+            if isinstance(field, serializers.DateTimeField):
+                datetimes.add(name)
+            elif isinstance(field, serializers.DateField):
+                dates.add(name)
+    for filterset in filter(_ours, _subclasses(django_filters.FilterSet)):
+        for name, declared in filterset.base_filters.items():
+            if isinstance(declared, django_filters.DateTimeFilter):
+                datetimes.add(name)
+            elif isinstance(declared, django_filters.DateFilter):
+                dates.add(name)
+    return dates, datetimes
+
+
+DATE_NAMES, DATETIME_NAMES = date_inputs()
+# The first and last day Python's calendar has: a day more or less does not exist.
+EDGE_DAYS = ["0001-01-01", "9999-12-31"]
+EDGE_TIMES = {"0001-01-01": "00:00:00", "9999-12-31": "23:59:59"}
+
+
+def edge_queries(day: str) -> list[dict[str, str]]:
+    """Every date and date-time input at one edge, as a query string or a form sends it
+    (the admin splits a date-time in _0 and _1); then again with a number of weeks in
+    place of an end date, so a schedule form reaches its date arithmetic."""
+    time = EDGE_TIMES[day]
+    fields = dict.fromkeys(DATE_NAMES, day)
+    for name in DATETIME_NAMES:
+        fields |= {name: f"{day}T{time}", f"{name}_0": day, f"{name}_1": time}
+    fields |= {"weekdays": "0", "sessions_per_day": "1"}
+    return [fields, {**fields, "ends_on": "", "weeks": "104"}]
+
+
+def edge_json(day: str) -> str:
+    time = EDGE_TIMES[day]
+    body = dict.fromkeys(DATE_NAMES, day)
+    body |= dict.fromkeys(DATETIME_NAMES, f"{day}T{time}Z")
+    return json.dumps(body | {"weeks": 104, "weekdays": 1, "sessions_per_day": 1})
+
+
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+
 # A patient and anonymous are turned away early from staff pages; the therapist reaches
 # the clinic's pages; the operator (below) reaches everything.
 ROLES = ["anonymous", "patient", "therapist"]
@@ -114,6 +196,8 @@ def _sweep(route, world, roles) -> None:
             assert_safe(client.post(url, JUNK_FORM), (*what, "POST junk form"))
             if not is_admin:
                 assert_safe(client.post(url, body, "application/json"), (*what, "POST JSON"))
+            if role != "anonymous":  # turned away before any form is read
+                _sweep_edges(client, url, is_admin, what)
     # The operator reaches every view: garbage ids, broken JSON, other methods, oversize.
     client = _client(roles["superuser"])
     for url in filled_urls(route, world["prefer"]):
@@ -129,6 +213,25 @@ def _sweep(route, world, roles) -> None:
         if route.template.startswith("/api/"):
             for method in (client.put, client.patch, client.delete):
                 assert_safe(method(url, body, "application/json"), (url, method.__name__))
+            for method in (client.post, client.put, client.patch):
+                deep = method(url, DEEP_JSON, "application/json")
+                assert_safe(deep, (url, method.__name__, "deep JSON"))
+        _sweep_edges(client, url, is_admin, ("superuser", url))
+
+
+def _sweep_edges(client, url, is_admin, what) -> None:
+    """The first and last day of the calendar in every date input, by query, form, JSON."""
+    for day in EDGE_DAYS:
+        every_date, with_weeks = edge_queries(day)
+        assert_safe(client.get(url, every_date), (*what, "GET dates", day))
+        assert_safe(client.post(url, every_date), (*what, "POST dates", day))
+        assert_safe(client.post(url, with_weeks), (*what, "POST weeks", day))
+        if not is_admin:
+            json_body = edge_json(day)
+            assert_safe(client.post(url, json_body, "application/json"), (*what, "JSON", day))
+            if url.startswith("/api/"):
+                patched = client.patch(url, json_body, "application/json")
+                assert_safe(patched, (*what, "PATCH dates", day))
 
 
 def _group(route) -> str:
@@ -184,6 +287,20 @@ def test_request_over_the_total_limit_is_refused_before_any_view(client, setting
     response = client.post("/login/", {"file": SimpleUploadedFile("big.png", upload)})
     assert response.status_code == 413
     assert b"at most" in response.content
+
+
+def test_sweep_finds_every_date_input():
+    """The date inputs are found by walking the code; these are the ones known to take
+    a date from users, so a walk that missed a kind of declaration fails here."""
+    assert {"starts_on", "ends_on", "date_from", "date_to", "start", "end"} <= DATE_NAMES
+    assert {"recorded_at", "started_at", "finished_at"} <= DATETIME_NAMES
+
+
+def test_deep_json_is_a_400_on_the_api(client, world):
+    client.force_login(world["patient"].user)
+    response = client.post("/api/v1/sessions/", DEEP_JSON, "application/json")
+    assert response.status_code == 400
+    assert response.json()["code"] == "parse_error"
 
 
 def test_every_route_was_swept():

@@ -4,6 +4,7 @@ Two gunicorn processes (the production server, production settings) run on two l
 ports against the test database. A patient signs in on one and is signed in on the other;
 a session started on one is finished on the other and both read the same record; a
 lockout earned on one holds on the other; signing the patient out everywhere ends both.
+With REDIS_URL set, failed API-key guesses spread over both servers add up to one throttle.
 """
 
 import html
@@ -22,12 +23,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.hashers import Argon2PasswordHasher
 from django.db import connection
 
 from clinic.models import AuditEvent
 from patients.models import Session
-from patients.services import patient_sign_out_everywhere
+from patients.roster.services import patient_sign_out_everywhere
 from tests import factories
 
 pytestmark = [
@@ -60,9 +60,10 @@ def _database_url() -> str:
 
 
 class AppServer:
-    """One gunicorn with production settings, on its own port."""
+    """One gunicorn with production settings, on its own port; `overrides` are extra
+    environment variables (settings) for it."""
 
-    def __init__(self):
+    def __init__(self, **overrides: str):
         self.port = _free_port()
         env = {
             key: value
@@ -78,6 +79,7 @@ class AppServer:
             STATIC_MANIFEST="0",
             AXES_FAILURE_LIMIT="3",
         )
+        env.update(overrides)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -235,15 +237,6 @@ def servers():
     second.stop()
 
 
-@pytest.fixture
-def signed_up_patient(patient, assignment):
-    """A patient whose password hash the production settings know (Argon2)."""
-    hasher = Argon2PasswordHasher()
-    patient.user.password = hasher.encode(factories.PASSWORD, hasher.salt())
-    patient.user.save(update_fields=["password"])
-    return patient
-
-
 def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
     servers, signed_up_patient, assignment
 ):
@@ -290,3 +283,39 @@ def test_two_app_servers_share_sign_in_sessions_records_and_lockouts(
         status, headers, _ = phone.request(server, "GET", "/today/")
         assert status == 302
         assert headers["Location"].startswith("/login/")
+
+
+@pytest.mark.skipif(
+    not os.environ.get("REDIS_URL"),
+    reason="the throttle's counts are shared through Redis; set REDIS_URL to run this test",
+)
+def test_two_app_servers_share_the_throttle_of_bad_api_keys():
+    shared = {"CACHE_KEY_PREFIX": f"two-servers-{uuid.uuid4().hex}", "THROTTLE_FAILURE_LIMIT": "3"}
+    a = AppServer(**shared)
+    try:
+        b = AppServer(**shared)
+    except BaseException:
+        a.stop()
+        raise
+
+    def api_status(server: AppServer, key: str) -> tuple[int, str | None]:
+        connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        connection.request("GET", "/api/v1/patients/", headers={"Authorization": f"Bearer {key}"})
+        response = connection.getresponse()
+        response.read()
+        connection.close()
+        return response.status, response.headers.get("Retry-After")
+
+    try:
+        # Two failures on one server and one on the other: the limit of three is reached
+        # (each server alone would have allowed more).
+        assert api_status(a, "guess-1")[0] == 401
+        assert api_status(a, "guess-2")[0] == 401
+        assert api_status(b, "guess-3")[0] == 401
+        for server in (a, b):
+            status, retry_after = api_status(server, "guess-4")
+            assert status == 429
+            assert int(retry_after) >= 1
+    finally:
+        a.stop()
+        b.stop()

@@ -9,7 +9,7 @@ from django.utils import timezone
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Completion, Patient, Session
 from patients.outcomes.models import Questionnaire, Response, Schedule
-from patients.services import assignment_create
+from patients.plans.services import assignment_create
 from routines.models import Routine
 
 DEMO_CLINIC = "Limber Demo Clinic"
@@ -52,6 +52,11 @@ class Command(BaseCommand):
             "  physio       a physiotherapist\n"
             "  clinicadmin  the clinic admin\n"
             "  anna         a patient\n"
+            "\nStaff confirm their sign-in with a code from an authenticator app: clinic\n"
+            "admins always, and everyone in the Django admin (/admin/). At the first such\n"
+            "sign-in Limber shows a QR code to scan (FreeOTP, Aegis, Google or Microsoft\n"
+            "Authenticator; the key is shown as text too), then ten recovery codes. The\n"
+            "physiotherapist and the patient sign in with their password only.\n"
         )
 
     @transaction.atomic

@@ -1,0 +1,1 @@
+"""Plans: assigning a routine, schedules, pauses, ending, the "plan changed" notice."""

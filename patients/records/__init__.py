@@ -1,0 +1,1 @@
+"""Right of access: a patient's whole record as JSON or CSV."""

@@ -1,0 +1,1 @@
+"""The roster: the staff's patient list and pages, invitations and accepting them."""

@@ -1,0 +1,207 @@
+"""Reads for the patient's own pages (Today, plan, history, the player) and the staff's
+read of sessions."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import connection
+from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+
+from patients.models import Assignment, Completion, Patient, Session
+from patients.plans.schedule import assignment_state, sessions_due_on
+from patients.review.adherence import patient_streak
+from routines.models import RoutineStep
+
+# "A pause covers the day", schedule.is_paused_on's rule, in SQL for the two reads below that
+# every patient makes most and that skip the ORM's compiler. `{assignment}` is the outer
+# query's assignment id column; the day is bound twice.
+_PAUSED_SQL = (
+    "EXISTS (SELECT 1 FROM patients_assignmentpause pause"
+    " WHERE pause.assignment_id = {assignment}"
+    " AND pause.starts_on <= %s AND (pause.ends_on IS NULL OR pause.ends_on >= %s))"
+)
+
+
+# The Today page is what every patient opens, often several times a day. In one plain SQL
+# statement its plans cost about a tenth of the CPU the ORM spends compiling the same query
+# with its four subqueries (clinic/benchmark/notes.md). The rules are the ones the rest of
+# Limber applies through the ORM and patients.plans.schedule: a plan runs from starts_on to
+# ends_on; a pause covers its first and last day and an open one runs on; only active
+# steps count; a session is done once finished.
+_TODAY_SQL = """
+    SELECT a.*, r.name AS routine_name, r.goal AS routine_goal,
+        {paused} AS paused_today,
+        (
+            SELECT COUNT(*) FROM routines_routinestep s
+            WHERE s.routine_id = a.routine_id AND s.archived_at IS NULL
+        ) AS step_count,
+        (
+            SELECT COUNT(*) FROM patients_session s
+            WHERE s.assignment_id = a.id AND s.local_date = %s AND s.finished_at IS NOT NULL
+        ) AS done,
+        (
+            SELECT s.id FROM patients_session s
+            WHERE s.assignment_id = a.id AND s.local_date = %s AND s.finished_at IS NULL
+            ORDER BY s.started_at, s.id LIMIT 1
+        ) AS open_session_id,
+        EXISTS (
+            SELECT 1 FROM outcomes_schedule q WHERE q.assignment_id = a.id
+        ) AS asks_questionnaires
+    FROM patients_assignment a
+    JOIN routines_routine r ON r.id = a.routine_id
+    WHERE a.patient_id = %s AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)
+    ORDER BY a.starts_on, a.id
+""".format(paused=_PAUSED_SQL.format(assignment="a.id"))  # noqa: S608 - constants only
+
+
+def patient_today(*, patient: Patient) -> list[Assignment]:
+    """Today's plans in the clinic's time zone, each with `routine_name`, `routine_goal`,
+    `state`, `due`, `done`, `left`, `step_count`, `open_session_id` (today's unfinished
+    session to continue, if any) and `asks_questionnaires` (the plan asks for outcome
+    questionnaires: patients.outcomes reads which are due only then). One query; the
+    routine itself is not loaded."""
+    today = patient.clinic.today()
+    params = [today, today, today, today, patient.pk, today, today]
+    assignments = list(Assignment.objects.raw(_TODAY_SQL, params))
+    for assignment in assignments:
+        paused = bool(assignment.paused_today)
+        assignment.state = assignment_state(assignment, today, paused=paused)
+        assignment.due = sessions_due_on(assignment, today, paused=paused)
+        assignment.left = max(assignment.due - assignment.done, 0)
+    return assignments
+
+
+def patient_plan(*, patient: Patient) -> QuerySet[Assignment]:
+    """The plans a patient follows now or will soon, with every step's exercise: the handout."""
+    today = patient.clinic.today()
+    steps = RoutineStep.objects.filter(archived_at__isnull=True).select_related("exercise")
+    return (
+        patient.assignments.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("routine")
+        .prefetch_related(
+            "pauses", Prefetch("routine__steps", queryset=steps, to_attr="active_steps")
+        )
+        .order_by("starts_on", "id")
+    )
+
+
+def patient_session_history(*, patient: Patient) -> QuerySet[Session]:
+    """A patient's sessions, newest first, with how many units were done and skipped."""
+    return (
+        patient.sessions.select_related("assignment__routine")
+        .annotate(
+            done_count=Count("completions", filter=Q(completions__status=Completion.Status.DONE)),
+            skipped_count=Count(
+                "completions", filter=Q(completions__status=Completion.Status.SKIPPED)
+            ),
+        )
+        .order_by("-started_at", "-id")
+    )
+
+
+def session_steps(*, session: Session) -> list[RoutineStep]:
+    """The session's routine steps in order, each with its exercise."""
+    return list(
+        RoutineStep.objects.filter(
+            routine_id=session.assignment.routine_id, archived_at__isnull=True
+        )
+        .select_related("exercise")
+        .order_by("position", "id")
+    )
+
+
+def session_done_units(*, session: Session) -> set[tuple[int, int, str]]:
+    """(step id, set, side) of every unit already done or skipped in the session."""
+    return set(session.completions.values_list("step_id", "set_number", "side"))
+
+
+@dataclass(frozen=True)
+class Progress:
+    streak: int
+    week: list[tuple[datetime.date, int, int]]  # (day, sessions due, sessions finished)
+
+    @property
+    def week_done(self) -> int:
+        return sum(done for _, _, done in self.week)
+
+    @property
+    def week_due(self) -> int:
+        return sum(due for _, due, _ in self.week)
+
+
+def patient_progress(*, patient: Patient) -> Progress:
+    """The streak (the adherence rule: scheduled days in a row fully done, back from today;
+    today only counts once done) and this week's sessions, Monday to Sunday."""
+    today = patient.clinic.today()
+    monday = today - datetime.timedelta(days=today.weekday())
+    finished = Counter(
+        patient.sessions.filter(finished_at__isnull=False, local_date__gte=monday).values_list(
+            "local_date", flat=True
+        )
+    )
+    assignments = list(patient.assignments.prefetch_related("pauses"))
+
+    def due_on(day: datetime.date) -> int:
+        return sum(sessions_due_on(assignment, day) for assignment in assignments)
+
+    streak = patient_streak(patient=patient)
+    week = [
+        (day, due_on(day), finished[day])
+        for day in (monday + datetime.timedelta(days=n) for n in range(7))
+    ]
+    return Progress(streak=streak, week=week)
+
+
+def sessions_for_staff(*, member) -> QuerySet[Session]:
+    """Every session of the staff member's clinic's patients, newest first."""
+    return (
+        Session.objects.filter(patient__clinic_id=member.clinic_id)
+        .select_related("assignment__routine")
+        .order_by("-started_at", "-id")
+    )
+
+
+# Built as an ORM subquery, the pause test cost as much CPU as the rest of the query.
+_SESSION_PLAN_PAUSED_SQL = _PAUSED_SQL.format(assignment="patients_session.assignment_id")
+
+
+def patient_session(
+    *, patient: Patient, session_id: int | str, with_routine: bool = False
+) -> Session | None:
+    """The patient's own session to record into or show, with its plan (and its routine,
+    `with_routine`), or None: one query.
+
+    Recording a completion is what a patient does most, so the session also learns whether
+    a pause covers its plan today (`paused_by_day`, read by services.completion_record), and
+    the patient the request already holds (with its clinic) stands in for a join."""
+    today = patient.clinic.today()
+    day = connection.ops.adapt_datefield_value(today)
+    # A constant statement; the day is a bound parameter.
+    paused = RawSQL(_SESSION_PLAN_PAUSED_SQL, (day, day), output_field=BooleanField())  # noqa: S611
+    sessions = (
+        Session.objects.filter(id=session_id, patient_id=patient.id)
+        .select_related("assignment__routine" if with_routine else "assignment")
+        .annotate(paused_today=paused)
+    )
+    try:
+        session = sessions.get()
+    except Session.DoesNotExist:
+        return None
+    session.patient = patient
+    session.assignment.patient = patient
+    session.paused_by_day = {today: session.paused_today}
+    return session
+
+
+def sessions_for_patient(*, user: AbstractBaseUser) -> QuerySet[Session]:
+    """The signed-in patient's own sessions (none for anyone else), newest first."""
+    return (
+        Session.objects.filter(
+            patient__user=user, patient__user__is_active=True, patient__archived_at__isnull=True
+        )
+        .select_related("patient__clinic", "assignment__routine", "assignment__patient__clinic")
+        .order_by("-started_at", "-id")
+    )

@@ -1,0 +1,1 @@
+"""Routines and their steps: the builder, templates, copies, preview and handout."""

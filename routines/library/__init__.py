@@ -1,0 +1,1 @@
+"""The exercise library: the built-in stretches and each clinic's own exercises."""

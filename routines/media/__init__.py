@@ -1,0 +1,1 @@
+"""Pictures of exercises: the drawn illustrations of the built-in stretches."""
