@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from clinic.accounts.decorators import clinic_admin_required, staff_required
 from clinic.audit.trail import audit_patient, audits_patient
@@ -103,6 +103,7 @@ def _previous_activities(patient: Patient, version: QuestionnaireVersion) -> dic
 
 @login_required
 @audits_patient()
+@require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, schedule_id: int) -> HttpResponse:
     schedule = _get_schedule_for_patient(request, schedule_id)
     patient = schedule.assignment.patient
@@ -179,6 +180,7 @@ def postpone(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @audits_patient()
+@require_safe
 def results(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     results = results_in_words(patient_results(patient=patient))
@@ -199,6 +201,7 @@ def _get_questionnaire_for_staff(request: HttpRequest, questionnaire_id: int) ->
 
 
 @staff_required
+@require_safe
 def questionnaire_list(request: HttpRequest) -> HttpResponse:
     questionnaires = questionnaires_for_staff(member=request.staff).prefetch_related("versions")
     context = {
@@ -239,6 +242,7 @@ def questionnaire_import_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
+@require_safe
 def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     questionnaire = _get_questionnaire_for_staff(request, questionnaire_id)
     versions = list(questionnaire.versions.prefetch_related(items_prefetch()).order_by("-id"))
@@ -253,6 +257,7 @@ def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> HttpRes
 
 
 @staff_required
+@require_safe
 def questionnaire_fhir(request: HttpRequest, questionnaire_id: int) -> HttpResponse:
     """The latest version (or `?version=`) as a FHIR Questionnaire, to download."""
     questionnaire = _get_questionnaire_for_staff(request, questionnaire_id)
@@ -284,6 +289,7 @@ def _get_assignment_for_staff(request: HttpRequest, assignment_id: int) -> Assig
 
 @staff_required
 @audits_patient()
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_questionnaires(request: HttpRequest, assignment_id: int) -> HttpResponse:
     """The questionnaires a plan asks for, and a form to ask for one more."""
     assignment = _get_assignment_for_staff(request, assignment_id)
@@ -354,6 +360,7 @@ def _number(value):
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def scores_export(request: HttpRequest, patient_id: int) -> HttpResponse:
     """Every response of the patient as CSV: date, questionnaire, version, score, change."""
     patient = _get_patient_for_staff(request, patient_id)
@@ -398,6 +405,7 @@ def scores_export(request: HttpRequest, patient_id: int) -> HttpResponse:
 
 @staff_required
 @audits_patient("export")
+@require_safe
 def patient_fhir(request: HttpRequest, patient_id: int) -> HttpResponse:
     """The patient's responses and scores as a FHIR Bundle of QuestionnaireResponse and
     Observation resources, each validated."""

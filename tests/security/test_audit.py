@@ -434,6 +434,9 @@ TAKES_POST = set(WRITES) | {
     "two_factor:enrol",
     "password_reset",
     "password_reset_confirm",
+    "outcomes:answer",
+    "outcomes:plan_questionnaires",
+    "outcomes:questionnaire_import",
 }
 PAGES = [
     route
