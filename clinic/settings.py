@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "clinic.api.tokens",
     "patients.reminders",
     "django_q",
+    "patients.outcomes",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -420,6 +421,9 @@ SPECTACULAR_SETTINGS = {
         "ReminderChannelEnum": "patients.reminders.models.Channel",
         "DeliveryKindEnum": "patients.reminders.models.Delivery.Kind",
         "DeliveryStateEnum": "patients.reminders.models.Delivery.State",
+        "StatusEnum": "patients.models.Completion.Status",
+        "QuestionnaireStatusEnum": "patients.outcomes.models.QuestionnaireVersion.Status",
+        "QuestionnaireItemKindEnum": "patients.outcomes.models.Item.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -89,6 +89,7 @@ urlpatterns = [
     path("staff/", include(patients.urls.staff)),
     path("", include(patients.urls.account)),
     path("", include("patients.sessions.urls")),
+    path("", include("patients.outcomes.urls")),
 ]
 
 

@@ -4,6 +4,12 @@ registered here."""
 from rest_framework.routers import SimpleRouter
 
 from clinic.api.tokens.api import ApiTokenViewSet
+from patients.outcomes.api import (
+    DueViewSet,
+    QuestionnaireViewSet,
+    ResponseViewSet,
+    ScheduleViewSet,
+)
 from patients.plans.api import AssignmentViewSet
 from patients.reminders.api import (
     DeliveryViewSet,
@@ -32,5 +38,9 @@ router.register("tokens", ApiTokenViewSet, basename="token")
 router.register("reminders", ReminderSettingsViewSet, basename="reminder")
 router.register("reminder_deliveries", DeliveryViewSet, basename="reminder-delivery")
 router.register("push_subscriptions", PushSubscriptionViewSet, basename="push-subscription")
+router.register("questionnaires", QuestionnaireViewSet, basename="questionnaire")
+router.register("questionnaire-schedules", ScheduleViewSet, basename="schedule")
+router.register("questionnaires-due", DueViewSet, basename="due")
+router.register("questionnaire-responses", ResponseViewSet, basename="response")
 
 urlpatterns = router.urls

@@ -7,6 +7,7 @@ can end up in it.
 
 import csv
 import datetime
+import decimal
 import io
 import json
 import uuid
@@ -22,7 +23,7 @@ from routines.models import RoutineStep
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime.datetime | datetime.date):
         return value.isoformat()
-    if isinstance(value, uuid.UUID):
+    if isinstance(value, uuid.UUID | decimal.Decimal):
         return str(value)
     return value
 
@@ -93,11 +94,20 @@ COMPLETION_FIELDS = [
 
 
 INVITATION_FIELDS = ["id", "created_at", "expires_at", "used_at", "revoked_at"]
+RESPONSE_FIELDS = [
+    "id",
+    "due_on",
+    "local_date",
+    "answered_at",
+    "answers",
+    "score",
+    "no_score_reason",
+]
 
 
 def patient_export_data(*, patient: Patient) -> dict[str, Any]:
     """The patient's profile, plans (with their routine steps and pauses), sessions,
-    completions and invitations, as plain JSON-ready data."""
+    completions, invitations and questionnaire answers, as plain JSON-ready data."""
     patient = Patient.objects.select_related("clinic", "physiotherapist__user", "user").get(
         pk=patient.pk
     )
@@ -146,6 +156,16 @@ def patient_export_data(*, patient: Patient) -> dict[str, Any]:
             _row(invitation, INVITATION_FIELDS)
             for invitation in Invitation.objects.filter(patient=patient).order_by("created_at")
         ],
+        "questionnaire_responses": [
+            {
+                **_row(response, RESPONSE_FIELDS),
+                "questionnaire": response.version.title,
+                "version": response.version.version,
+            }
+            for response in patient.questionnaire_responses.select_related("version").order_by(
+                "answered_at", "id"
+            )
+        ],
     }
 
 
@@ -175,6 +195,7 @@ def _flatten(data: dict[str, Any]):
         ("session", "sessions"),
         ("completion", "completions"),
         ("invitation", "invitations"),
+        ("questionnaire_response", "questionnaire_responses"),
     ):
         for row in data[record]:
             yield from ((section, row["id"], k, v) for k, v in row.items())
@@ -186,5 +207,7 @@ def patient_export_csv(*, patient: Patient) -> str:
     writer = csv.writer(out)
     writer.writerow(["record", "id", "field", "value"])
     for record, record_id, field, value in _flatten(patient_export_data(patient=patient)):
+        if isinstance(value, dict):  # a questionnaire's answers, by link id
+            value = json.dumps(value, ensure_ascii=False)
         writer.writerow([record, record_id, field, spreadsheet_safe(value)])
     return out.getvalue()

@@ -55,6 +55,7 @@ from django.utils.translation import gettext_lazy
 
 from clinic.models import Clinic, StaffMember
 from patients.models import Assignment, AssignmentPause, AttentionReview, Patient, Session
+from patients.outcomes.selectors import OUTCOME_UNCHANGED, OUTCOME_WORSE, outcome_trends
 
 LOOKBACK_DAYS = 90
 # The staff home page's summaries are cached by the data they are made of (never stale);
@@ -66,7 +67,14 @@ LOW_ADHERENCE = "low_adherence"
 MISSED_DAYS = "missed_days"
 PAIN_HIGH = "pain_high"
 PAIN_RISING = "pain_rising"
-REASON_CODES = [LOW_ADHERENCE, MISSED_DAYS, PAIN_HIGH, PAIN_RISING]
+REASON_CODES = [
+    LOW_ADHERENCE,
+    MISSED_DAYS,
+    PAIN_HIGH,
+    PAIN_RISING,
+    OUTCOME_WORSE,
+    OUTCOME_UNCHANGED,
+]
 
 
 def days_between(start: datetime.date, end: datetime.date):
@@ -385,6 +393,14 @@ REASON_TEXTS = {
     MISSED_DAYS: gettext_lazy("No session on the last %(days)s scheduled days"),
     PAIN_HIGH: gettext_lazy("Reported pain %(pain)s of 10 on %(date)s"),
     PAIN_RISING: gettext_lazy("Pain rising over the last 3 sessions: %(pains)s"),
+    OUTCOME_WORSE: gettext_lazy(
+        "%(questionnaire)s worse by at least the MCID since baseline: %(baseline)s → "
+        "%(latest)s (MCID %(mcid)s)"
+    ),
+    OUTCOME_UNCHANGED: gettext_lazy(
+        "%(questionnaire)s: no meaningful change after %(weeks)s weeks: %(baseline)s → "
+        "%(latest)s (MCID %(mcid)s)"
+    ),
 }
 
 
@@ -472,14 +488,19 @@ class Summary:
 
 
 def attention_reasons(
-    record: Record | Summary, clinic: Clinic, review: AttentionReview | None = None
+    record: Record | Summary,
+    clinic: Clinic,
+    review: AttentionReview | None = None,
+    outcomes: list = (),
 ) -> list[Reason]:
     """Why a patient needs attention now, leaving out what `review` already covered.
 
     A review covers the data it was raised on: its days (up to the day it was reviewed)
     and its sessions (up to the latest one then). So low adherence is raised again once
     the 7-day window lies wholly after the review, missed days once as many scheduled days
-    have been missed after it, and pain once a later session reports it.
+    have been missed after it, and pain once a later session reports it. `outcomes` are
+    the patient's outcome trends with a reason (patients.outcomes.selectors.Trend); an
+    outcome reason is raised again once a questionnaire is answered after the review.
     """
     reviewed = review.reason_codes if review else set()
     reviewed_on = review.reviewed_on if review else None
@@ -506,7 +527,16 @@ def attention_reasons(
     if record.pain_trend == "rising" and (PAIN_RISING not in reviewed or new_pain):
         pains = " → ".join(str(report.pain) for report in record.pains)
         reasons.append(Reason(PAIN_RISING, {"pains": pains}))
+    for trend in outcomes:
+        if trend.code not in reviewed or trend.latest_at > review.reviewed_at:
+            reasons.append(Reason(trend.code, trend.figures))
     return reasons
+
+
+def _outcome_trends(patients: QuerySet[Patient]) -> dict:
+    """Each patient's outcome trends that raise a reason (worse by the MCID, or unchanged
+    after six weeks): one query."""
+    return outcome_trends(patients)
 
 
 def _latest_reviews(patients: QuerySet[Patient]) -> dict[int, AttentionReview]:
@@ -528,17 +558,23 @@ def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
     """Those of `patients` (all of `clinic`) with a reason for attention now: the staff
     home page's rule (`attention_reasons`, the clinic's thresholds, reviews respected).
 
-    A fixed number of queries (five) whatever the number of patients; the result is still
+    A fixed number of queries (six) whatever the number of patients; the result is still
     a queryset, to filter, annotate and page further.
     """
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
     records = _records(patients, start, today)
     reviews = _latest_reviews(patients)
+    trends = _outcome_trends(patients)
     flagged = [
         patient_id
-        for patient_id, record in records.items()
-        if attention_reasons(record, clinic, reviews.get(patient_id))
+        for patient_id in records.keys() | trends.keys()
+        if attention_reasons(
+            records.get(patient_id) or Record(start, today),
+            clinic,
+            reviews.get(patient_id),
+            trends.get(patient_id, ()),
+        )
     ]
     return patients.filter(pk__in=flagged)
 
@@ -622,11 +658,12 @@ def clinic_overview(
 ) -> list[PatientOverview]:
     """Every active patient of the clinic (or one physiotherapist's, or one patient).
 
-    A fixed number of queries whatever the number of patients: eight for one patient or
-    uncached; for the clinic, six when its summaries are cached and nine when not
-    (`clinic_summaries`); one more when some have had no session in the last
-    `LOOKBACK_DAYS` (their last one). The patients are read plainly: what is shown of
-    each comes from their cached `Summary`, not from subqueries run per patient each time.
+    A fixed number of queries whatever the number of patients: nine for one patient or
+    uncached; for the clinic, seven when its summaries are cached and ten when not
+    (`clinic_summaries`), the outcome trends included; one more when some have had no
+    session in the last `LOOKBACK_DAYS` (their last one). The patients are read plainly:
+    what is shown of each comes from their cached `Summary`, not from subqueries run per
+    patient each time.
     """
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
@@ -655,6 +692,7 @@ def clinic_overview(
     without = [pk for pk, summary in summary_of.items() if summary.last_session is None]
     older = _last_sessions(patients.filter(pk__in=without)) if without else {}
     reviews = _latest_reviews(patients)
+    trends = _outcome_trends(patients)
     overview = []
     for row in rows:
         summary = summary_of[row.pk]
@@ -671,7 +709,9 @@ def clinic_overview(
                 latest_pain=latest.pain if latest else None,
                 pain_trend=summary.pain_trend,
                 average_pain=summary.average_pain,
-                reasons=attention_reasons(summary, clinic, reviews.get(row.pk)),
+                reasons=attention_reasons(
+                    summary, clinic, reviews.get(row.pk), trends.get(row.pk, ())
+                ),
             )
         )
     return overview

@@ -21,6 +21,7 @@ from clinic.audit.trail import audit_patient, audits_patient
 from clinic.models import StaffMember
 from clinic.spreadsheets import spreadsheet_safe
 from patients.models import Completion, Patient, Session
+from patients.outcomes.progress import staff_outcomes
 from patients.review.adherence import PatientOverview, clinic_overview, patient_adherence
 from patients.review.services import attention_review_record
 
@@ -423,6 +424,12 @@ def progress(request: HttpRequest, patient_id: int) -> HttpResponse:
         "chart": _pain_chart(reports, start, 7 * CALENDAR_WEEKS),
         "pain_summary": _pain_summary(reports, calendar.pain_trend),
         "recent": recent,
+        "outcome_charts": staff_outcomes(
+            patient=patient,
+            adherence_days=lambda first, last: (
+                patient_adherence(patient=patient, start=first, end=last).days
+            ),
+        ),
     }
     return render(request, "staff/progress.html", context)
 

@@ -46,7 +46,10 @@ _TODAY_SQL = """
             SELECT s.id FROM patients_session s
             WHERE s.assignment_id = a.id AND s.local_date = %s AND s.finished_at IS NULL
             ORDER BY s.started_at, s.id LIMIT 1
-        ) AS open_session_id
+        ) AS open_session_id,
+        EXISTS (
+            SELECT 1 FROM outcomes_schedule q WHERE q.assignment_id = a.id
+        ) AS asks_questionnaires
     FROM patients_assignment a
     JOIN routines_routine r ON r.id = a.routine_id
     WHERE a.patient_id = %s AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)
@@ -57,8 +60,9 @@ _TODAY_SQL = """
 def patient_today(*, patient: Patient) -> list[Assignment]:
     """Today's plans in the clinic's time zone, each with `routine_name`, `routine_goal`,
     `state`, `due`, `done` (split in `done_of_due` and the `extra` beyond them), `left`,
-    `step_count` and `open_session_id` (today's unfinished
-    session to continue, if any). One query; the routine itself is not loaded."""
+    `step_count`, `open_session_id` (today's unfinished session to continue, if any) and
+    `asks_questionnaires` (the plan asks for outcome questionnaires: patients.outcomes reads
+    which are due only then). One query; the routine itself is not loaded."""
     today = patient.clinic.today()
     params = [today, today, today, today, patient.pk, today, today]
     assignments = list(Assignment.objects.raw(_TODAY_SQL, params))

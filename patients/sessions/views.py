@@ -15,6 +15,7 @@ from clinic.access import staff_member
 from clinic.audit.trail import audit_patient, audits_patient
 from patients.access import patient_of_user
 from patients.models import PAIN_MAX, Assignment, Completion, Patient, Session
+from patients.outcomes.views import today_prompt
 from patients.plans.schedule import assignment_state, schedule_in_words
 from patients.sessions.forms import CompletionForm, FinishForm
 from patients.sessions.player import (
@@ -81,11 +82,10 @@ def _get_session_for_staff(request: HttpRequest, session_id: int) -> Session:
 def today(request: HttpRequest) -> HttpResponse:
     patient = _get_patient_for_user(request)
     assignments = patient_today(patient=patient)
-    return render(
-        request,
-        "patients/today.html",
-        {"patient": patient, "assignments": assignments, "today": patient.clinic.today()},
-    )
+    context = {"patient": patient, "assignments": assignments, "today": patient.clinic.today()}
+    if any(assignment.asks_questionnaires for assignment in assignments):
+        context.update(today_prompt(patient))
+    return render(request, "patients/today.html", context)
 
 
 @login_required

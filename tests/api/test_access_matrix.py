@@ -16,8 +16,10 @@ from drf_spectacular.generators import SchemaGenerator
 
 from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
+from patients.outcomes.services import questionnaire_import, response_submit, schedule_create
 from patients.reminders.models import Delivery
 from tests.api.conftest import bearer
+from tests.outcomes.shipped import shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +39,26 @@ def _operations() -> list[tuple[str, str]]:
 OPERATIONS = _operations()
 
 
+# Our clinic's own questionnaire (imported), asked for by our patient's plan and answered.
+OUR_QUESTIONNAIRE = {
+    "resourceType": "Questionnaire",
+    "name": "OurScale",
+    "title": "Our scale",
+    "status": "active",
+    "item": [
+        {
+            "linkId": "q1",
+            "text": "How is it?",
+            "type": "integer",
+            "extension": [
+                {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 4},
+            ],
+        }
+    ],
+}
+
+
 @pytest.fixture
 def ours(world, therapist):
     step = world["template"].steps.first()
@@ -51,7 +73,15 @@ def ours(world, therapist):
         due_at=now,
         next_attempt_at=now,
     )
+    version = questionnaire_import(clinic=therapist.clinic, resource=OUR_QUESTIONNAIRE)
+    schedule = schedule_create(assignment=world["assignment"], questionnaire=version.questionnaire)
+    answered = response_submit(patient=world["patient"], schedule=schedule, answers={"q1": 2})
+    later = schedule_create(assignment=world["assignment"], questionnaire=shipped("nprs"))
     return {
+        "questionnaires": version.questionnaire_id,
+        "questionnaire-schedules": schedule.id,
+        "questionnaires-due": later.id,
+        "questionnaire-responses": answered.id,
         "exercises": world["exercise"].id,
         "routines": world["template"].id,
         "steps": step.id,
@@ -112,6 +142,15 @@ def _body(method: str, path: str, ours: dict) -> dict:
         },
         "/api/v1/sessions/{id}/finish/": {"pain": 1},
         "/api/v1/tokens/": {"name": "Mine"},
+        "/api/v1/questionnaires/import/": OUR_QUESTIONNAIRE,
+        "/api/v1/questionnaire-schedules/": {
+            "assignment": ours["assignments"],
+            "questionnaire": ours["questionnaires"],
+        },
+        "/api/v1/questionnaire-responses/": {
+            "schedule": ours["questionnaires-due"],
+            "answers": {"pain": 3},
+        },
     }
     if method == "PATCH":
         return {"name": "Changed", "first_name": "Changed", "note": "Changed"}
@@ -145,6 +184,7 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
             "adherence": "patient",
             "reminders": "patient",
             "reminder_deliveries": "patient",
+            "questionnaires-due": "schedule",
         }.get(resource, "id")
         ours_of_kind = {
             "today": ours["assignments"],
@@ -154,7 +194,12 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
             return f"our {resource} {ours_of_kind} listed"
         return None
     # A write to a collection succeeded: only acceptable when it made their own object.
-    if path in ("/api/v1/assignments/", "/api/v1/sessions/"):
+    if path in (
+        "/api/v1/assignments/",
+        "/api/v1/sessions/",
+        "/api/v1/questionnaire-schedules/",
+        "/api/v1/questionnaire-responses/",
+    ):
         return f"{method} {path} accepted our ids"
     if path == "/api/v1/patients/" and data.get("physiotherapist") == ours["therapist"]:
         return "a patient was given our physiotherapist"
@@ -175,6 +220,13 @@ def _snapshot(world) -> str:
             world["patient"].assignments.count(),
             world["session"].finished_at is not None,
             Completion.objects.filter(session=world["session"]).count(),
+            list(world["assignment"].outcome_schedules.values_list("id", flat=True)),
+            list(world["patient"].questionnaire_responses.values_list("id", "score")),
+            list(
+                world["assignment"]
+                .outcome_schedules.filter(postponements__isnull=False)
+                .values_list("id", flat=True)
+            ),
         ],
         default=str,
     )
@@ -215,5 +267,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 45
-    assert all(re.fullmatch(r"/api/v1/[a-z_/{}]+/", path) for path in paths)
+    assert len(OPERATIONS) == 60
+    assert all(re.fullmatch(r"/api/v1/[a-z_/{}-]+/", path) for path in paths)

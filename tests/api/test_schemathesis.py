@@ -41,6 +41,9 @@ REFUSED_BY_RULES = {
     ("PATCH", "/api/v1/reminders/{id}/"): "an unknown time zone; quiet hours with one end",
     ("POST", "/api/v1/reminders/{id}/nudge/"): "one sent in the last 15 minutes; no channel",
     ("POST", "/api/v1/push_subscriptions/"): "not a known push service; keys that are not keys",
+    ("POST", "/api/v1/questionnaires/import/"): "a FHIR resource Limber cannot take entirely",
+    ("POST", "/api/v1/questionnaire-schedules/"): "a plan or questionnaire not yours; asked twice",
+    ("POST", "/api/v1/questionnaire-responses/"): "not due today; answers that fit no item",
 }
 POSITIVE_STATUSES = ["2xx", "3xx", "401", "403", "404", "409", "429", "400"]
 CONFIG = "\n".join(

@@ -19,6 +19,8 @@ from patients.models import (
     Patient,
     Session,
 )
+from patients.outcomes.models import Questionnaire, Response
+from patients.outcomes.services import questionnaire_import
 from patients.reminders.models import (
     ClinicReminderDefaults,
     Delivery,
@@ -27,6 +29,25 @@ from patients.reminders.models import (
 )
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
+
+# A clinic's own questionnaire, as imported from FHIR.
+QUESTIONNAIRE = {
+    "resourceType": "Questionnaire",
+    "name": "ClinicScale",
+    "title": "Clinic scale",
+    "status": "active",
+    "item": [
+        {
+            "linkId": "q1",
+            "text": "How is it?",
+            "type": "integer",
+            "extension": [
+                {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueInteger": 0},
+                {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueInteger": 4},
+            ],
+        }
+    ],
+}
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +65,15 @@ def clinic_world(clinic: Clinic) -> dict:
         patient=patient,
         token_hash=f"{clinic.pk:064d}",
         expires_at=timezone.now() + datetime.timedelta(days=7),
+    )
+    version = questionnaire_import(clinic=clinic, resource=QUESTIONNAIRE)
+    response = Response.objects.create(
+        patient=patient,
+        version=version,
+        local_date=clinic.today(),
+        answered_at=timezone.now(),
+        answers={"q1": 2},
+        score=2,
     )
     return {
         Clinic: clinic,
@@ -86,6 +116,8 @@ def clinic_world(clinic: Clinic) -> dict:
             p256dh="x",
             auth="y",
         ),
+        Questionnaire: version.questionnaire,
+        Response: response,
     }
 
 

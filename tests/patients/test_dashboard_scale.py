@@ -25,9 +25,10 @@ DAYS = 90
 # The staff home page, whatever the number of patients: the signed-in session and user
 # (with the staff membership, clinic.accounts.signin.RoleBackend), the physiotherapists for the
 # filter, then the overview's nine (patients, their physiotherapists, assignments, pauses,
-# the sessions' version, sessions per day, pain reports, last sessions, reviews), then the
-# audit row; three fewer once the clinic's summaries are cached for the same data.
-DASHBOARD_QUERIES = 13
+# the sessions' version, sessions per day, pain reports, last sessions, reviews, outcome
+# trends), then the audit row; three fewer once the clinic's summaries are cached for the
+# same data.
+DASHBOARD_QUERIES = 14
 DASHBOARD_QUERIES_CACHED = DASHBOARD_QUERIES - 3
 
 _ids = itertools.count(1)

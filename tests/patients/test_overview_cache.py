@@ -68,8 +68,9 @@ def test_overview_cache_serves_the_same_numbers_twice_with_fewer_queries(
     clinic, plan, django_assert_num_queries
 ):
     first = numbers(clinic)
-    # patients, their physiotherapists, assignments, pauses, the sessions' version, reviews
-    with django_assert_num_queries(6):
+    # patients, their physiotherapists, assignments, pauses, the sessions' version, reviews,
+    # outcome trends
+    with django_assert_num_queries(7):
         assert numbers(clinic) == first
     assert first == fresh_numbers(clinic)
 

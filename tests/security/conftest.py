@@ -10,6 +10,9 @@ from PIL import Image
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
 from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.outcomes.models import Response
+from patients.outcomes.models import Schedule as OutcomeSchedule
+from patients.outcomes.services import response_submit, schedule_create
 from patients.reminders.models import Delivery, PushSubscription, ReminderSettings
 from patients.reminders.services import (
     calendar_feed_reset,
@@ -22,11 +25,13 @@ from patients.roster.services import invitation_create
 from patients.sessions.services import session_finish, session_start
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
+from tests.outcomes.shipped import shipped
 
 # Clinical content and names: none of it may ever appear in the audit trail.
 NOTE = "Sharp twinge in the left hip after the stairs"
 GOAL = "Ease lumbar stiffness after the disc operation"
 STEP_NOTE = "Keep the operated knee straight"
+ACTIVITY = "Carrying the twins upstairs"
 
 
 def _png() -> bytes:
@@ -71,12 +76,29 @@ def world(
         patient=patient, reviewed_by=therapist.user, reasons=["pain_high"], last_session=session
     )
     template = factories.make_routine(patient.clinic, is_template=True)
+    # Outcome measures: the function scale answered, the pain scale still due today.
+    psfs = shipped("psfs")
+    answered = schedule_create(assignment=assignment, questionnaire=psfs)
+    outcome = response_submit(
+        patient=patient,
+        schedule=answered,
+        answers={
+            "activity-1": ACTIVITY,
+            "activity-1-rating": 3,
+            "activity-2": "Gardening",
+            "activity-2-rating": 4,
+            "activity-3": "Driving",
+            "activity-3-rating": 5,
+        },
+    )
+    nprs = shipped("nprs")
+    due = schedule_create(assignment=assignment, questionnaire=nprs)
     return {
         "patient": patient,
         "assignment": assignment,
         "session": session,
         "other_session": other_session,
-        "clinical": [NOTE, GOAL, STEP_NOTE, patient.first_name, patient.last_name],
+        "clinical": [NOTE, GOAL, STEP_NOTE, ACTIVITY, patient.first_name, patient.last_name],
         # The objects a URL's id parameters are filled with, by model.
         "prefer": {
             Patient: patient,
@@ -91,6 +113,8 @@ def world(
             StaffMember: therapist,
             Clinic: patient.clinic,
             AttentionReview: review,
+            OutcomeSchedule: due,
+            Response: outcome,
             AuditEvent: AuditEvent.objects.create(
                 clinic=patient.clinic, patient=patient, action="view"
             ),
@@ -126,6 +150,7 @@ def world(
             },
         },
         "template": template,
+        "outcome_schedule": due,
     }
 
 

@@ -62,6 +62,10 @@ NOT_PATIENT_DATA = {
     "service_worker": "the offline app's script, the same for everyone",
     "manifest": "the installable app's name and icons",
     "favicon": "the icon",
+    "outcomes:questionnaire_list": "questionnaires: Limber's and the clinic's, no patient's",
+    "outcomes:questionnaire_import": "adds a questionnaire to the clinic",
+    "outcomes:questionnaire_detail": "one questionnaire's items and licence",
+    "outcomes:questionnaire_fhir": "one questionnaire as FHIR",
 }
 # Admin areas of models that hold no patient data.
 NOT_PATIENT_DATA_PREFIXES = (
@@ -77,6 +81,8 @@ NOT_PATIENT_DATA_PREFIXES = (
     "api:routine-",
     "api:step-",
     "api:token-",
+    "api:questionnaire-",
+    "admin:outcomes_questionnaire_",
     "api-schema",
     "api-docs",
     "admin:apitokens_",
@@ -136,6 +142,15 @@ def test_the_registry_finds_the_patient_data_pages():
         "admin:patients_assignment_change",
         "admin:patients_session_change",
         "admin:patients_completion_change",
+        "outcomes:answer",
+        "outcomes:results",
+        "outcomes:plan_questionnaires",
+        "outcomes:scores_export",
+        "outcomes:patient_fhir",
+        "api:response-detail",
+        "api:response-fhir",
+        "api:schedule-detail",
+        "api:due-list",
     } <= labels
 
 
@@ -428,6 +443,12 @@ WRITES = {
         "therapist",
         lambda w: ("routines:template", [w["assignment"].routine_id], {}, "view"),
     ),
+    "outcomes:postpone": ("patient", lambda w: ("outcomes:postpone", [], {}, "change")),
+    "api:due-postpone": ("patient", lambda w: ("api:due-postpone", [], {}, "change")),
+    "outcomes:schedule_remove": (
+        "therapist",
+        lambda w: ("outcomes:schedule_remove", [w["outcome_schedule"].pk], {}, "change"),
+    ),
 }
 
 
@@ -483,6 +504,9 @@ TAKES_POST = set(WRITES) | {
     "password_reset_confirm",
     "reminders:settings",
     "reminders:unsubscribe",
+    "outcomes:answer",
+    "outcomes:plan_questionnaires",
+    "outcomes:questionnaire_import",
 }
 PAGES = [
     route

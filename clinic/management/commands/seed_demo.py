@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from clinic.models import Clinic, StaffMember, User
 from patients.models import Completion, Patient, Session
+from patients.outcomes.models import Questionnaire, Response, Schedule
 from patients.plans.services import assignment_create
 from routines.models import Routine
 
@@ -16,6 +17,7 @@ DEMO_PASSWORD = "stretch-daily-2026"
 HISTORY_DAYS = 60
 MON_WED_FRI = 0b0010101
 EVERY_DAY = 0b1111111
+OUTCOME_WEEKS = 2  # the pain scale is asked at the start and every two weeks
 
 # (first name, last name, chance of doing a scheduled session, weekdays, sessions/day, pain)
 # "pain" is (start, end) over the history: most patients improve, one gets worse.
@@ -67,7 +69,10 @@ class Command(BaseCommand):
         today = clinic.today()
         start = today - datetime.timedelta(days=HISTORY_DAYS)
 
-        sessions, completions = [], []
+        nprs = Questionnaire.objects.get(clinic=None, code="nprs")
+        nprs_version = nprs.versions.latest("id")
+
+        sessions, completions, responses = [], [], []
         for first, last, chance, weekdays, per_day, pain in PATIENTS:
             patient = Patient.objects.create(
                 clinic=clinic,
@@ -88,6 +93,17 @@ class Command(BaseCommand):
                 weekdays=weekdays,
                 sessions_per_day=per_day,
                 created_by=physio.user,
+            )
+            schedule = Schedule.objects.create(
+                assignment=assignment,
+                questionnaire=nprs,
+                at_start=True,
+                every_weeks=OUTCOME_WEEKS,
+                at_end=False,
+                created_by=physio.user,
+            )
+            responses.extend(
+                self.pain_scores(schedule, nprs_version, pain, chance, leave_latest=first == "Anna")
             )
             steps = list(assignment.routine.steps.select_related("exercise"))
             for offset in range(HISTORY_DAYS):
@@ -118,6 +134,37 @@ class Command(BaseCommand):
                     completions.extend(self.completions(session, steps, started, rng))
         Session.objects.bulk_create(sessions)
         Completion.objects.bulk_create(completions)
+        Response.objects.bulk_create(responses)
+
+    def pain_scores(self, schedule, version, pain, chance, *, leave_latest: bool) -> list:
+        """The Numeric Pain Rating Scale every two weeks, following the patient's pain. Those
+        who stopped exercising stopped answering too; Anna's latest is left for the demo's
+        Today page to ask."""
+        assignment = schedule.assignment
+        clinic = assignment.patient.clinic
+        marks = range(0, HISTORY_DAYS, 7 * OUTCOME_WEEKS)
+        if leave_latest:
+            marks = marks[:-1]
+        responses = []
+        for offset in marks:
+            if chance < 0.2 and offset:
+                continue
+            day = assignment.starts_on + datetime.timedelta(days=offset)
+            score = round(pain[0] + (pain[1] - pain[0]) * offset / HISTORY_DAYS)
+            answered = datetime.datetime.combine(day, datetime.time(7, 5), clinic.zone)
+            responses.append(
+                Response(
+                    patient=assignment.patient,
+                    version=version,
+                    schedule=schedule,
+                    due_on=day,
+                    local_date=day,
+                    answered_at=answered,
+                    answers={"pain": score},
+                    score=score,
+                )
+            )
+        return responses
 
     def staff(self, clinic, username, first, last, role) -> StaffMember:
         user = User.objects.create_user(

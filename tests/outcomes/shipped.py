@@ -1,0 +1,22 @@
+"""The shipped questionnaires for transactional tests: they flush the tables, and with them
+the rows the data migration installed, so tests that need them put them back."""
+
+import importlib
+
+from django.apps import apps
+
+from patients.outcomes.models import Questionnaire
+
+
+def install_shipped_questionnaires() -> None:
+    """Idempotent: installs the Numeric Pain Rating Scale and the PSFS when missing."""
+    if Questionnaire.objects.filter(clinic=None, code__in=["nprs", "psfs"]).count() == 2:
+        return
+    Questionnaire.objects.filter(clinic=None, code__in=["nprs", "psfs"]).delete()
+    migration = importlib.import_module("patients.outcomes.migrations.0002_shipped_questionnaires")
+    migration.forward(apps, None)
+
+
+def shipped(code: str) -> Questionnaire:
+    install_shipped_questionnaires()
+    return Questionnaire.objects.get(clinic=None, code=code)
