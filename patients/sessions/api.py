@@ -141,7 +141,7 @@ class CompletionInputSerializer(serializers.Serializer):
 
     def validate_step(self, value: int) -> RoutineStep:
         try:
-            return RoutineStep.objects.select_related("exercise").get(id=value)
+            return RoutineStep.objects.select_related("exercise", "progression").get(id=value)
         except RoutineStep.DoesNotExist:
             raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE)) from None
 

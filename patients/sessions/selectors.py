@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from patients.models import Assignment, Completion, Patient, Session
+from patients.plans.progression import apply_prescriptions
 from patients.plans.schedule import assignment_state, sessions_due_on
 from patients.review.adherence import patient_streak
 from routines.models import RoutineStep
@@ -38,6 +39,11 @@ _TODAY_SQL = """
             SELECT COUNT(*) FROM routines_routinestep s
             WHERE s.routine_id = a.routine_id AND s.archived_at IS NULL
         ) AS step_count,
+        EXISTS (
+            SELECT 1 FROM progression_progressionrule pr
+            JOIN routines_routinestep ps ON ps.id = pr.step_id
+            WHERE ps.routine_id = a.routine_id AND ps.archived_at IS NULL
+        ) AS has_progression,
         (
             SELECT COUNT(*) FROM patients_session s
             WHERE s.assignment_id = a.id AND s.local_date = %s AND s.finished_at IS NOT NULL
@@ -56,8 +62,9 @@ _TODAY_SQL = """
 
 def patient_today(*, patient: Patient) -> list[Assignment]:
     """Today's plans in the clinic's time zone, each with `routine_name`, `routine_goal`,
-    `state`, `due`, `done`, `left`, `step_count` and `open_session_id` (today's unfinished
-    session to continue, if any). One query; the routine itself is not loaded."""
+    `state`, `due`, `done`, `left`, `step_count`, `open_session_id` (today's unfinished
+    session to continue, if any) and `progression_lines` (what grew this week). One query;
+    the routine itself is not loaded, unless a step has a progression rule."""
     today = patient.clinic.today()
     params = [today, today, today, today, patient.pk, today, today]
     assignments = list(Assignment.objects.raw(_TODAY_SQL, params))
@@ -66,6 +73,19 @@ def patient_today(*, patient: Patient) -> list[Assignment]:
         assignment.state = assignment_state(assignment, today, paused=paused)
         assignment.due = sessions_due_on(assignment, today, paused=paused)
         assignment.left = max(assignment.due - assignment.done, 0)
+        assignment.progression_lines = []
+        if assignment.has_progression and assignment.state == "running":
+            assignment.patient = patient
+            steps = list(
+                RoutineStep.objects.filter(
+                    routine_id=assignment.routine_id, archived_at__isnull=True
+                )
+                .select_related("exercise", "progression")
+                .order_by("position", "id")
+            )
+            assignment.progression_lines = apply_prescriptions(
+                assignment=assignment, steps=steps, today=today
+            )
     return assignments
 
 
@@ -103,7 +123,7 @@ def session_steps(*, session: Session) -> list[RoutineStep]:
         RoutineStep.objects.filter(
             routine_id=session.assignment.routine_id, archived_at__isnull=True
         )
-        .select_related("exercise")
+        .select_related("exercise", "progression")
         .order_by("position", "id")
     )
 
