@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from routines.models import RoutineStep
+from routines.models import Routine, RoutineStep
 
 from .models import ProgressionRule
 
@@ -17,6 +17,7 @@ RULE_FIELDS = (
     "step_back_after_pain",
     "manual_value",
 )
+COPY_FIELDS = (*RULE_FIELDS, "frozen_on")
 
 
 @transaction.atomic
@@ -48,3 +49,24 @@ def progression_rule_save(
 @transaction.atomic
 def progression_rule_delete(*, rule: ProgressionRule) -> None:
     rule.delete()
+
+
+@transaction.atomic
+def progression_rules_copy(*, source: Routine, copy: Routine) -> int:
+    """Give a copied routine's steps the rules of the original's steps in the same places,
+    so a patient's own copy progresses as the template said. Returns how many."""
+    rules = ProgressionRule.objects.filter(
+        step__routine=source, step__archived_at__isnull=True
+    ).select_related("step")
+    by_position = {rule.step.position: rule for rule in rules}
+    if not by_position:
+        return 0
+    copies = [
+        ProgressionRule(
+            step=step,
+            **{name: getattr(by_position[step.position], name) for name in COPY_FIELDS},
+        )
+        for step in copy.steps.filter(archived_at__isnull=True, position__in=by_position)
+    ]
+    ProgressionRule.objects.bulk_create(copies)
+    return len(copies)

@@ -16,6 +16,7 @@ from drf_spectacular.generators import SchemaGenerator
 
 from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
+from routines.progression.models import ProgressionRule
 from tests.api.conftest import bearer
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,7 @@ def _resource(path: str) -> str:
 
 def _url(path: str, ours: dict) -> str:
     url = path.replace("{routine_id}", str(ours["routines"]))
+    url = url.replace("{step_id}", str(ours["steps"]))
     if "/steps/{id}" in path:  # also .../steps/{id}/move/
         return url.replace("{id}", str(ours["steps"]))
     if "{id}" in path:
@@ -98,7 +100,14 @@ def _body(method: str, path: str, ours: dict) -> dict:
         },
         "/api/v1/sessions/{id}/finish/": {"pain": 1},
         "/api/v1/tokens/": {"name": "Mine"},
+        "/api/v1/routines/{routine_id}/steps/{step_id}/progression/": {
+            "field": "hold_seconds",
+            "amount": 5,
+            "ceiling": 40,
+        },
     }
+    if method == "PATCH" and path.endswith("/progression/"):
+        return {"frozen": True}
     if method == "PATCH":
         return {"name": "Changed", "first_name": "Changed", "note": "Changed"}
     return bodies.get(path, {})
@@ -156,6 +165,7 @@ def _snapshot(world) -> str:
             world["patient"].assignments.count(),
             world["session"].finished_at is not None,
             Completion.objects.filter(session=world["session"]).count(),
+            list(ProgressionRule.objects.values_list("step_id", "frozen_on")),
         ],
         default=str,
     )
@@ -196,5 +206,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 36
+    assert len(OPERATIONS) == 40  # 36 and a step's progression rule (issue 19)
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}]+/", path) for path in paths)
