@@ -337,6 +337,22 @@ WRITES = {
             "change",
         ),
     ),
+    "routines:step_progression": (
+        "therapist",
+        lambda w: (
+            "routines:step_progression",
+            [w["assignment"].routine_id, _first_step(w).pk],
+            {
+                "field": "hold_seconds",
+                "mode": "amount",
+                "amount": 5,
+                "cadence": "weeks",
+                "every": 1,
+                "ceiling": 40,
+            },
+            "change",
+        ),
+    ),
     "routines:step_move": (
         "therapist",
         lambda w: (
