@@ -20,7 +20,7 @@ from routines.models import RoutineStep
 
 from . import arithmetic
 from .forms import ProgressionRuleForm
-from .models import ProgressionRule
+from .models import ClinicGates, ProgressionRule
 from .services import RULE_FIELDS, progression_rule_delete, progression_rule_save
 
 PREVIEW_WEEKS = 8
@@ -97,7 +97,9 @@ def step_progression(request: HttpRequest, routine_id: int, step_id: int) -> Htt
             initial |= {"field": "hold_seconds", "amount": 5, "ceiling": step.hold_seconds * 2}
         form = ProgressionRuleForm(instance=instance, initial=initial)
     preview = _preview(form, step) if form.is_bound else _initial_preview(rule, step)
+    gates = ClinicGates.objects.filter(clinic=request.staff.clinic).first()
     context = {
+        "gates": gates.as_gates() if gates is not None else arithmetic.Gates(),
         "step": step,
         "routine": step.routine,
         "form": form,
