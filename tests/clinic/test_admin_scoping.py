@@ -17,9 +17,11 @@ from patients.models import (
     Completion,
     Invitation,
     Patient,
+    PlanGates,  # noqa: E402
     Session,
 )
 from routines.models import Exercise, Routine, RoutineStep
+from routines.progression.models import ClinicGates, ProgressionRule  # noqa: E402
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +63,14 @@ def clinic_world(clinic: Clinic) -> dict:
             last_session=session,
         ),
         AuditEvent: AuditEvent.objects.create(clinic=clinic, patient=patient, action="view"),
+        # Progression (issue 19): a rule on the plan's step, the clinic's and the plan's gates.
+        ProgressionRule: ProgressionRule.objects.create(
+            step=assignment.routine.steps.first(), field="hold_seconds", amount=5, ceiling=40
+        ),
+        ClinicGates: ClinicGates.objects.create(clinic=clinic),
+        PlanGates: PlanGates.objects.create(
+            assignment=assignment, min_adherence_percent=70, pain_threshold=6
+        ),
     }
 
 

@@ -4,7 +4,15 @@ import pytest
 from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.models import (
+    Assignment,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    PlanGates,
+    Session,
+)
 from patients.review.services import attention_review_record
 from patients.roster.services import invitation_create
 from patients.sessions.services import session_finish, session_start
@@ -59,6 +67,9 @@ def world(patient, other_patient, other_clinic_patient, therapist, clinic_admin,
             AttentionReview: review,
             AuditEvent: AuditEvent.objects.create(
                 clinic=patient.clinic, patient=patient, action="view"
+            ),
+            PlanGates: PlanGates.objects.create(
+                assignment=assignment, min_adherence_percent=70, pain_threshold=6
             ),
             # The invitation link's token (only its hash is stored).
             "token": token,
