@@ -134,8 +134,11 @@ def change_in_words(step: RoutineStep, field: str, prescription: arithmetic.Pres
     return text % values
 
 
-def step_in_force(*, assignment: Assignment, step: RoutineStep) -> RoutineStep:
-    """The step with this week's value, for recording a completion: one query to learn
-    the step has no rule when it was loaded without select_related("progression")."""
-    apply_prescriptions(assignment=assignment, steps=[step])
+def step_in_force(
+    *, assignment: Assignment, step: RoutineStep, day: datetime.date | None = None
+) -> RoutineStep:
+    """The step with the value in force in the week of `day` (a session's date), for
+    recording a completion: one query to learn the step has no rule when it was loaded
+    without select_related("progression")."""
+    apply_prescriptions(assignment=assignment, steps=[step], today=day)
     return step

@@ -126,7 +126,7 @@ def completion_record(
     a later progression never rewrites history; a step loaded with
     select_related("progression") and no rule costs nothing more.
     """
-    step = step_in_force(assignment=session.assignment, step=step)
+    step = step_in_force(assignment=session.assignment, step=step, day=session.local_date)
     completion = Completion(
         client_id=client_id,
         session=session,

@@ -84,3 +84,29 @@ def test_progression_api_a_built_in_step_is_read_only(api, therapist):
     builtin = factories.make_routine(None, steps=1).steps.get()
     response = api.put(_url(builtin), RULE, format="json", headers=bearer(therapist.user))
     assert response.status_code == 403
+
+
+def test_completion_through_the_api_keeps_the_progressed_hold(api, patient):
+    import uuid
+
+    from patients.sessions.services import session_start
+    from tests.patients.test_progression import _plan_a_week_old, _rule
+
+    assignment, step = _plan_a_week_old(patient)
+    _rule(step)
+    session = session_start(assignment=assignment)
+    body = {
+        "client_id": str(uuid.uuid4()),
+        "step": step.id,
+        "set_number": 1,
+        "side": "both",
+        "status": "done",
+    }
+    response = api.post(
+        f"/api/v1/sessions/{session.id}/completions/",
+        body,
+        format="json",
+        headers=bearer(patient.user),
+    )
+    assert response.status_code == 201, response.content
+    assert session.completions.get(step=step).hold_seconds == 25
