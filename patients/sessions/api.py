@@ -69,6 +69,12 @@ class TodaySerializer(serializers.Serializer):
     done = fields.IntegerField()
     left = fields.IntegerField()
     open_session = fields.IntegerField(source="open_session_id", allow_null=True)
+    this_week = serializers.ListField(
+        child=fields.CharField(),
+        source="progression_lines",
+        help_text="What progressed at the start of this week, one line a step "
+        '("Hamstring stretch: hold 25 s (up from 20 s)").',
+    )
 
 
 class PlanStepSerializer(RoutineStepSerializer):

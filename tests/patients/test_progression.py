@@ -109,3 +109,16 @@ def test_today_query_count_with_rules_is_bounded(client, patient, django_assert_
     with django_assert_max_num_queries(4 + 3 * 5):
         response = client.get(reverse("patients:today"))
     assert response.content.decode().count("up from 20 s") == 3
+
+
+def test_today_api_names_what_grew_this_week(patient):
+    from rest_framework.test import APIClient
+
+    from tests.api.conftest import bearer
+
+    assignment, step = _plan_a_week_old(patient)
+    _rule(step)
+    response = APIClient().get("/api/v1/today/", headers=bearer(patient.user))
+    assert response.status_code == 200
+    (plan,) = response.json()
+    assert plan["this_week"] == [f"{step.exercise.name}: hold 25 s (up from 20 s)"]
