@@ -110,3 +110,11 @@ def test_completion_through_the_api_keeps_the_progressed_hold(api, patient):
     )
     assert response.status_code == 201, response.content
     assert session.completions.get(step=step).hold_seconds == 25
+
+
+def test_progression_api_leaves_patients_own_copies_out(api, therapist, assignment):
+    """A plan's copy is patient data: the API (unaudited, like the steps API) answers 404;
+    the builder's audited page changes a plan's rule."""
+    theirs = assignment.routine.steps.order_by("position").first()
+    response = api.put(_url(theirs), RULE, format="json", headers=bearer(therapist.user))
+    assert response.status_code == 404

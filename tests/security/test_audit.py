@@ -63,6 +63,9 @@ NOT_PATIENT_DATA_PREFIXES = (
     "admin:clinic_staffmember_",
     "admin:clinic_auditevent_",
     "admin:routines_",
+    # Progression rules and the clinic's default gates, like the routines' steps they belong
+    # to (a plan's own gates, admin:patients_plangates_, are audited).
+    "admin:progression_",
     "admin:axes_",
     # The API's library, templates and their steps (patients' copies are not listed there),
     # the caller's own API keys, and the API's schema and docs.
