@@ -15,12 +15,14 @@ from rest_framework.response import Response
 from clinic.api import fields
 from clinic.api.permissions import IsStaffMember
 from routines.library.api import ensure_own, staff_clinic
-from routines.models import RoutineStep
+from routines.models import HOLD_SECONDS_MAX, RoutineStep
 
 from . import arithmetic
 from .models import Cadence, Field, Mode, ProgressionRule
 from .selectors import steps_for_clinic
 from .services import progression_rule_delete, progression_rule_save
+
+ID_MAX = 2**63 - 1
 
 
 class PreviewWeekSerializer(serializers.Serializer):
@@ -66,12 +68,14 @@ class ProgressionRuleSerializer(serializers.ModelSerializer):
 class ProgressionRuleInputSerializer(serializers.Serializer):
     field = fields.ChoiceField(choices=Field.choices)
     mode = fields.ChoiceField(choices=Mode.choices, required=False)
-    amount = fields.IntegerField(min_value=1)
+    amount = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
     cadence = fields.ChoiceField(choices=Cadence.choices, required=False)
     every = fields.IntegerField(min_value=1, max_value=52, required=False)
-    ceiling = fields.IntegerField(min_value=1)
+    ceiling = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
     step_back_after_pain = fields.BooleanField(required=False)
-    manual_value = fields.IntegerField(min_value=1, allow_null=True, required=False)
+    manual_value = fields.IntegerField(
+        min_value=1, max_value=HOLD_SECONDS_MAX, allow_null=True, required=False
+    )
     frozen = fields.BooleanField(required=False)
 
 
@@ -88,6 +92,9 @@ class StepProgressionView(GenericAPIView):
     queryset = ProgressionRule.objects.none()  # for the schema; _step() scopes
 
     def _step(self) -> RoutineStep:
+        ids = (self.kwargs["routine_id"], self.kwargs["step_id"])
+        if max(ids) > ID_MAX:  # no such row, and more than the database's integers hold
+            raise exceptions.NotFound()
         steps = steps_for_clinic(clinic=staff_clinic(self.request))
         return get_object_or_404(
             steps, id=self.kwargs["step_id"], routine_id=self.kwargs["routine_id"]
@@ -99,8 +106,11 @@ class StepProgressionView(GenericAPIView):
         except ProgressionRule.DoesNotExist:
             raise exceptions.NotFound() from None
 
+    def get_object(self) -> ProgressionRule:
+        return self._rule(self._step())
+
     def get(self, request: Request, routine_id: int, step_id: int) -> Response:
-        return Response(ProgressionRuleSerializer(self._rule(self._step())).data)
+        return Response(ProgressionRuleSerializer(self.get_object()).data)
 
     @extend_schema(request=ProgressionRuleInputSerializer, responses=ProgressionRuleSerializer)
     def put(self, request: Request, routine_id: int, step_id: int) -> Response:
