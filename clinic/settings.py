@@ -44,6 +44,7 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     "clinic",
     "routines",
+    "routines.progression",
     "patients",
     # Django's admin, on a site that asks for the second sign-in step (clinic/admin_site.py).
     "clinic.apps.LimberAdminConfig",

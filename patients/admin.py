@@ -15,6 +15,7 @@ from patients.models import (
     Completion,
     Invitation,
     Patient,
+    PlanGates,
     Session,
 )
 from patients.plans.services import (
@@ -391,3 +392,14 @@ class AttentionReviewAdmin(AuditedAdminMixin, ReadOnlyMixin, ClinicScopedAdmin):
     list_select_related = ["patient", "reviewed_by"]
     search_fields = ["patient__first_name", "patient__last_name"]
     date_hierarchy = "reviewed_at"
+
+
+@admin.register(PlanGates)
+class PlanGatesAdmin(AuditedAdminMixin, ClinicScopedAdmin):
+    """A plan's own progression gates (issue 19); without them the clinic's apply."""
+
+    clinic_lookup = "assignment__patient__clinic"
+    audit_patient_path = "assignment__patient"
+    list_display = ["assignment", "min_adherence_percent", "pain_threshold"]
+    list_select_related = ["assignment__patient", "assignment__routine"]
+    autocomplete_fields = ["assignment"]

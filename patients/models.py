@@ -381,3 +381,30 @@ class AttentionReview(models.Model):
     @property
     def reason_codes(self) -> set[str]:
         return set(self.reasons.split())
+
+
+class PlanGates(models.Model):
+    """A plan's own progression gates, overriding its clinic's defaults (issue 19).
+
+    Here, not in routines.progression, because the gates read a plan's adherence and pain,
+    which are patients' data; routines never import patients."""
+
+    assignment = models.OneToOneField(Assignment, models.CASCADE, related_name="gates")
+    min_adherence_percent = models.PositiveSmallIntegerField(_("adherence at least (%)"))
+    pain_threshold = models.PositiveSmallIntegerField(_("holds at pain of (0–10)"))
+
+    class Meta:
+        verbose_name = _("plan's progression gates")
+        verbose_name_plural = _("plans' progression gates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_adherence_percent__lte=100), name="plangates_adherence_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_threshold__gte=1, pain_threshold__lte=PAIN_MAX),
+                name="plangates_pain_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.assignment)

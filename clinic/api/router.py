@@ -1,6 +1,7 @@
 """Version 1 of Limber's JSON API, mounted at /api/v1/ (docs/api.md). Each app's viewsets are
 registered here."""
 
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from clinic.api.tokens.api import ApiTokenViewSet
@@ -21,6 +22,7 @@ from patients.roster.api import PatientViewSet
 from patients.sessions.api import PlanViewSet, SessionViewSet, TodayViewSet
 from routines.builder.api import RoutineStepViewSet, RoutineViewSet
 from routines.library.api import ExerciseViewSet
+from routines.progression.api import StepProgressionView
 
 app_name = "api"
 
@@ -43,4 +45,11 @@ router.register("questionnaire-schedules", ScheduleViewSet, basename="schedule")
 router.register("questionnaires-due", DueViewSet, basename="due")
 router.register("questionnaire-responses", ResponseViewSet, basename="response")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path(
+        "routines/<int:routine_id>/steps/<int:step_id>/progression/",
+        StepProgressionView.as_view(),
+        name="step-progression",
+    ),
+]

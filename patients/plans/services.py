@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from patients.models import ALL_WEEKDAYS, Assignment, AssignmentPause, Patient
 from routines.builder.services import routine_copy
 from routines.models import Routine
+from routines.progression.services import progression_rules_copy
 
 
 def routine_assignable_problem(routine: Routine, *, patient: Patient) -> str | None:
@@ -67,6 +68,7 @@ def assignment_create(
     own_copy = routine_copy(
         routine=routine, clinic=patient.clinic, is_template=False, created_by=created_by
     )
+    progression_rules_copy(source=routine, copy=own_copy)
     assignment = Assignment(
         patient=patient,
         routine=own_copy,

@@ -69,6 +69,12 @@ class TodaySerializer(serializers.Serializer):
     done = fields.IntegerField()
     left = fields.IntegerField()
     open_session = fields.IntegerField(source="open_session_id", allow_null=True)
+    this_week = serializers.ListField(
+        child=fields.CharField(),
+        source="progression_lines",
+        help_text="What progressed at the start of this week, one line a step "
+        '("Hamstring stretch: hold 25 s (up from 20 s)").',
+    )
 
 
 class PlanStepSerializer(RoutineStepSerializer):
@@ -141,7 +147,7 @@ class CompletionInputSerializer(serializers.Serializer):
 
     def validate_step(self, value: int) -> RoutineStep:
         try:
-            return RoutineStep.objects.select_related("exercise").get(id=value)
+            return RoutineStep.objects.select_related("exercise", "progression").get(id=value)
         except RoutineStep.DoesNotExist:
             raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE)) from None
 

@@ -25,7 +25,7 @@ class CompletionForm(forms.Form):
 
     def clean_step(self) -> RoutineStep:
         step = (
-            RoutineStep.objects.select_related("exercise")
+            RoutineStep.objects.select_related("exercise", "progression")
             .filter(id=self.cleaned_data["step"])
             .first()
         )

@@ -11,6 +11,7 @@ from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from patients.models import Assignment, Completion, Patient, Session
+from patients.plans.progression import apply_prescriptions
 from patients.plans.schedule import assignment_state, sessions_due_on
 from patients.review.adherence import patient_streak
 from routines.models import RoutineStep
@@ -38,6 +39,11 @@ _TODAY_SQL = """
             SELECT COUNT(*) FROM routines_routinestep s
             WHERE s.routine_id = a.routine_id AND s.archived_at IS NULL
         ) AS step_count,
+        EXISTS (
+            SELECT 1 FROM progression_progressionrule pr
+            JOIN routines_routinestep ps ON ps.id = pr.step_id
+            WHERE ps.routine_id = a.routine_id AND ps.archived_at IS NULL
+        ) AS has_progression,
         (
             SELECT COUNT(*) FROM patients_session s
             WHERE s.assignment_id = a.id AND s.local_date = %s AND s.finished_at IS NOT NULL
@@ -60,9 +66,10 @@ _TODAY_SQL = """
 def patient_today(*, patient: Patient) -> list[Assignment]:
     """Today's plans in the clinic's time zone, each with `routine_name`, `routine_goal`,
     `state`, `due`, `done` (split in `done_of_due` and the `extra` beyond them), `left`,
-    `step_count`, `open_session_id` (today's unfinished session to continue, if any) and
+    `step_count`, `open_session_id` (today's unfinished session to continue, if any),
     `asks_questionnaires` (the plan asks for outcome questionnaires: patients.outcomes reads
-    which are due only then). One query; the routine itself is not loaded."""
+    which are due only then) and `progression_lines` (what grew this week). One query; the
+    routine itself is not loaded, unless a step has a progression rule."""
     today = patient.clinic.today()
     params = [today, today, today, today, patient.pk, today, today]
     assignments = list(Assignment.objects.raw(_TODAY_SQL, params))
@@ -74,6 +81,19 @@ def patient_today(*, patient: Patient) -> list[Assignment]:
         # "1 of 1 done · 1 extra": sessions beyond those due are counted apart.
         assignment.extra = max(assignment.done - assignment.due, 0)
         assignment.done_of_due = min(assignment.done, assignment.due)
+        assignment.progression_lines = []
+        if assignment.has_progression and assignment.state == "running":
+            assignment.patient = patient
+            steps = list(
+                RoutineStep.objects.filter(
+                    routine_id=assignment.routine_id, archived_at__isnull=True
+                )
+                .select_related("exercise", "progression")
+                .order_by("position", "id")
+            )
+            assignment.progression_lines = apply_prescriptions(
+                assignment=assignment, steps=steps, today=today
+            )
     return assignments
 
 
@@ -111,7 +131,7 @@ def session_steps(*, session: Session) -> list[RoutineStep]:
         RoutineStep.objects.filter(
             routine_id=session.assignment.routine_id, archived_at__isnull=True
         )
-        .select_related("exercise")
+        .select_related("exercise", "progression")
         .order_by("position", "id")
     )
 

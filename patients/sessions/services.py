@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from patients.models import PAIN_MAX, Assignment, Completion, Session
+from patients.plans.progression import step_in_force
 from patients.plans.schedule import assignment_state
 from routines.models import RoutineStep
 
@@ -125,7 +126,12 @@ def completion_record(
     stored is looked up only once the new record is refused, by a rule here or by a unique
     constraint. A session from selectors.patient_session already knows whether its
     plan is paused today.
+
+    What is copied is the prescription in force this week (patients.plans.progression), so
+    a later progression never rewrites history; a step loaded with
+    select_related("progression") and no rule costs nothing more.
     """
+    step = step_in_force(assignment=session.assignment, step=step, day=session.local_date)
     completion = Completion(
         client_id=client_id,
         session=session,

@@ -16,6 +16,7 @@ from clinic.audit.trail import audit_patient, audits_patient
 from patients.access import patient_of_user
 from patients.models import PAIN_MAX, Assignment, Completion, Patient, Session
 from patients.outcomes.views import today_prompt
+from patients.plans.progression import apply_prescriptions
 from patients.plans.schedule import assignment_state, schedule_in_words
 from patients.sessions.forms import CompletionForm, FinishForm
 from patients.sessions.player import (
@@ -138,6 +139,10 @@ def _render_player(
     status: int = 200,
 ) -> HttpResponse:
     steps = session_steps(session=session)
+    clinic = session.patient.clinic
+    progression_lines = apply_prescriptions(
+        assignment=session.assignment, steps=steps, today=clinic.today()
+    )
     done = session_done_units(session=session)
     units = session_units(steps)
     current = first_open_unit(units, done)
@@ -153,9 +158,9 @@ def _render_player(
     for form in (completion_form, finish_form):
         if form is not None:
             errors += [message for messages_ in form.errors.values() for message in messages_]
-    clinic = session.patient.clinic
     context = {
         "session": session,
+        "progression_lines": progression_lines,
         "plan_state": assignment_state(
             session.assignment, clinic.today(), paused=session.paused_today
         ),

@@ -18,6 +18,7 @@ from clinic.api.tokens.services import api_token_create
 from patients.models import Completion
 from patients.outcomes.services import questionnaire_import, response_submit, schedule_create
 from patients.reminders.models import Delivery
+from routines.progression.models import ProgressionRule
 from tests.api.conftest import bearer
 from tests.outcomes.shipped import shipped
 
@@ -105,6 +106,7 @@ def _resource(path: str) -> str:
 
 def _url(path: str, ours: dict) -> str:
     url = path.replace("{routine_id}", str(ours["routines"]))
+    url = url.replace("{step_id}", str(ours["steps"]))
     if "/steps/{id}" in path:  # also .../steps/{id}/move/
         return url.replace("{id}", str(ours["steps"]))
     if "{id}" in path:
@@ -151,7 +153,14 @@ def _body(method: str, path: str, ours: dict) -> dict:
             "schedule": ours["questionnaires-due"],
             "answers": {"pain": 3},
         },
+        "/api/v1/routines/{routine_id}/steps/{step_id}/progression/": {
+            "field": "hold_seconds",
+            "amount": 5,
+            "ceiling": 40,
+        },
     }
+    if method == "PATCH" and path.endswith("/progression/"):
+        return {"frozen": True}
     if method == "PATCH":
         return {"name": "Changed", "first_name": "Changed", "note": "Changed"}
     return bodies.get(path, {})
@@ -227,6 +236,7 @@ def _snapshot(world) -> str:
                 .outcome_schedules.filter(postponements__isnull=False)
                 .values_list("id", flat=True)
             ),
+            list(ProgressionRule.objects.values_list("step_id", "frozen_on")),
         ],
         default=str,
     )
@@ -267,5 +277,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 60
+    assert len(OPERATIONS) == 64
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}-]+/", path) for path in paths)

@@ -17,6 +17,7 @@ from patients.models import (
     Completion,
     Invitation,
     Patient,
+    PlanGates,  # noqa: E402
     Session,
 )
 from patients.outcomes.models import Questionnaire, Response
@@ -28,6 +29,7 @@ from patients.reminders.models import (
     ReminderSettings,
 )
 from routines.models import Exercise, Routine, RoutineStep
+from routines.progression.models import ClinicGates, ProgressionRule  # noqa: E402
 from tests import factories
 
 # A clinic's own questionnaire, as imported from FHIR.
@@ -118,6 +120,14 @@ def clinic_world(clinic: Clinic) -> dict:
         ),
         Questionnaire: version.questionnaire,
         Response: response,
+        # Progression (issue 19): a rule on the plan's step, the clinic's and the plan's gates.
+        ProgressionRule: ProgressionRule.objects.create(
+            step=assignment.routine.steps.first(), field="hold_seconds", amount=5, ceiling=40
+        ),
+        ClinicGates: ClinicGates.objects.create(clinic=clinic),
+        PlanGates: PlanGates.objects.create(
+            assignment=assignment, min_adherence_percent=70, pain_threshold=6
+        ),
     }
 
 

@@ -9,7 +9,15 @@ from django.utils import timezone
 from PIL import Image
 
 from clinic.models import AuditEvent, Clinic, StaffMember, User
-from patients.models import Assignment, AttentionReview, Completion, Invitation, Patient, Session
+from patients.models import (
+    Assignment,
+    AttentionReview,
+    Completion,
+    Invitation,
+    Patient,
+    PlanGates,
+    Session,
+)
 from patients.outcomes.models import Response
 from patients.outcomes.models import Schedule as OutcomeSchedule
 from patients.outcomes.services import response_submit, schedule_create
@@ -117,6 +125,9 @@ def world(
             Response: outcome,
             AuditEvent: AuditEvent.objects.create(
                 clinic=patient.clinic, patient=patient, action="view"
+            ),
+            PlanGates: PlanGates.objects.create(
+                assignment=assignment, min_adherence_percent=70, pain_threshold=6
             ),
             # The invitation link's token (only its hash is stored).
             "token": token,

@@ -74,6 +74,9 @@ NOT_PATIENT_DATA_PREFIXES = (
     "admin:clinic_staffmember_",
     "admin:clinic_auditevent_",
     "admin:routines_",
+    # Progression rules and the clinic's default gates, like the routines' steps they belong
+    # to (a plan's own gates, admin:patients_plangates_, are audited).
+    "admin:progression_",
     "admin:axes_",
     # The API's library, templates and their steps (patients' copies are not listed there),
     # the caller's own API keys, and the API's schema and docs.
@@ -385,6 +388,22 @@ WRITES = {
                 "sides": "both",
                 "rest_between_repetitions_seconds": 0,
                 "rest_between_sets_seconds": 0,
+            },
+            "change",
+        ),
+    ),
+    "routines:step_progression": (
+        "therapist",
+        lambda w: (
+            "routines:step_progression",
+            [w["assignment"].routine_id, _first_step(w).pk],
+            {
+                "field": "hold_seconds",
+                "mode": "amount",
+                "amount": 5,
+                "cadence": "weeks",
+                "every": 1,
+                "ceiling": 40,
             },
             "change",
         ),

@@ -84,7 +84,12 @@ def all_routes() -> list[Route]:
     return unique
 
 
+# URL parameters named after a model by a shorter name.
+_ALIASES = {"step": "routinestep"}
+
+
 def _model_named(name: str) -> type[models.Model] | None:
+    name = _ALIASES.get(name, name)
     for model in apps.get_models():
         if model._meta.model_name == name.replace("_", ""):
             return model
