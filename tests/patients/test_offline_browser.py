@@ -127,11 +127,11 @@ def test_a_patient_runs_a_whole_session_offline_and_every_step_is_stored_once(
         page.get_by_role("button", name="Done").click()
         if number < len(units):
             expect(page.locator("#progress-text")).to_have_text(f"{number} of {len(units)} done")
-    expect(page.locator("#save-status")).to_contain_text("You are offline")
+    expect(page.locator("#save-status")).to_contain_text("Saved on this phone")
     expect(page.get_by_role("heading", name="Well done! How did it go?")).to_be_visible()
     page.locator("#pain-2").check()
     page.get_by_role("button", name="Finish session").click()
-    expect(page.locator("#save-status")).to_contain_text("kept on this device")
+    expect(page.locator("#save-status")).to_contain_text("Your answers are saved on this phone")
     # Nothing reached the server while offline: no page served, nothing stored.
     assert AuditEvent.objects.count() == served
     assert session.completions.count() == 0

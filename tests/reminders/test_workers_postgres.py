@@ -24,6 +24,7 @@ from django.utils import timezone
 from clinic.models import User
 from patients.models import Assignment, Patient
 from patients.reminders.models import Delivery, ReminderSettings
+from routines.builder.services import routine_copy
 from tests import factories
 
 from .conftest import SmtpServer
@@ -90,7 +91,7 @@ def _handled(process: subprocess.Popen) -> int:
 def _patients_due_now(count: int) -> list[Patient]:
     """`count` patients on a daily plan whose reminder time fell due five minutes ago."""
     clinic = factories.make_clinic("Race Physio")
-    routine = factories.make_routine(clinic, steps=1, is_template=False)
+    template = factories.make_routine(clinic, steps=1, is_template=False)
     users = User.objects.bulk_create(
         [User(username=f"racer{n}", password="!") for n in range(count)]
     )
@@ -107,8 +108,13 @@ def _patients_due_now(count: int) -> list[Patient]:
         ]
     )
     start = clinic.today() - datetime.timedelta(days=7)
+    # Two plans never share a routine: each patient follows a copy of its own.
+    routines = [routine_copy(routine=template, clinic=clinic, is_template=False) for _ in patients]
     Assignment.objects.bulk_create(
-        [Assignment(patient=p, routine=routine, starts_on=start) for p in patients]
+        [
+            Assignment(patient=p, routine=routine, starts_on=start)
+            for p, routine in zip(patients, routines, strict=True)
+        ]
     )
     due = (timezone.now() - datetime.timedelta(minutes=5)).astimezone(clinic.zone)
     ReminderSettings.objects.bulk_create(

@@ -83,7 +83,7 @@ def test_builder_saves_every_change_once_and_reloads_them(builder):
 
     # Change three steps (nothing saved yet), then reorder one by keyboard.
     row(page, "Wall calf stretch").get_by_label("Hold (s)").fill("30")
-    row(page, "Doorway chest opener").get_by_label("Sets").fill("2")
+    row(page, "Doorway chest opener").get_by_label("Sets", exact=True).fill("2")
     row(page, "Seated neck tilt").get_by_label("Note for the patient").fill("Slowly")
     page.get_by_role("button", name="Move Hamstring reach up").focus()
     page.keyboard.press("Enter")
@@ -103,7 +103,7 @@ def test_builder_saves_every_change_once_and_reloads_them(builder):
     expected = ["Wall calf stretch", "Doorway chest opener", "Hamstring reach", "Seated neck tilt"]
     assert names(page) == expected
     assert row(page, "Wall calf stretch").get_by_label("Hold (s)").input_value() == "30"
-    assert row(page, "Doorway chest opener").get_by_label("Sets").input_value() == "2"
+    assert row(page, "Doorway chest opener").get_by_label("Sets", exact=True).input_value() == "2"
     assert (
         row(page, "Seated neck tilt").get_by_label("Note for the patient").input_value() == "Slowly"
     )

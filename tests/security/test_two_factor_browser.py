@@ -91,7 +91,7 @@ def test_two_factor_enrolment_and_sign_in_with_a_code(page, clinic_admin):
     page.get_by_label(
         "Ask every physiotherapist for a code from an authenticator app at sign-in"
     ).check()
-    page.get_by_role("button", name="Save").click()
+    page.locator("form").filter(has_text="Two-step sign-in").get_by_role("button").click()
     page.get_by_text("Physiotherapists now confirm each sign-in with a code.").wait_for()
     check(page, "team", problems)
     clinic_admin.clinic.refresh_from_db()

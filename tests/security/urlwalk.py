@@ -89,11 +89,13 @@ _ALIASES = {"step": "routinestep"}
 
 
 def _model_named(name: str) -> type[models.Model] | None:
-    name = _ALIASES.get(name, name)
-    for model in apps.get_models():
-        if model._meta.model_name == name.replace("_", ""):
-            return model
-    return None
+    """Limber's own model of that name first: django-q2 has a `Schedule` too."""
+    name = _ALIASES.get(name, name).replace("_", "")
+    named = [model for model in apps.get_models() if model._meta.model_name == name]
+    ours = [
+        model for model in named if model.__module__.startswith(("clinic", "routines", "patients"))
+    ]
+    return (ours or named or [None])[0]
 
 
 def _real_id(model: type[models.Model] | None, prefer: dict) -> str | None:
