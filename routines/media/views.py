@@ -39,6 +39,9 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
         raise Http404
     storage = default_storage
     try:
+        # Django's Storage API: only local storages have a path; remote ones (S3, through
+        # routines.media.storage) raise NotImplementedError, so they answer with a short-lived
+        # presigned link instead (test_media_access: the S3 redirect).
         path = storage.path(name)
     except NotImplementedError:
         response = HttpResponseRedirect(storage.signed_url(name))
