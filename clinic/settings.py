@@ -222,8 +222,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Each language is named in itself, so a reader finds their own in the switcher.
+LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
+# One catalog for the whole project (templates/ and the three apps): clinic/locale.
+LOCALE_PATHS = [BASE_DIR / "clinic" / "locale"]
 USE_I18N = True
 # Stored in UTC; each clinic's own zone decides its "today" (Clinic.timezone).
 USE_TZ = True
