@@ -50,12 +50,16 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+# The app servers' connections carry this name, so a test can end theirs and only theirs.
+APP_SERVER_CONNECTION_NAME = "limber-app-server"
+
+
 def _database_url() -> str:
     db = settings.DATABASES["default"]
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     return (
         f"postgres://{db['USER']}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-        f"/{db['NAME']}"
+        f"/{db['NAME']}?application_name={APP_SERVER_CONNECTION_NAME}"
     )
 
 
