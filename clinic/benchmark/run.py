@@ -596,6 +596,7 @@ def signed_in(user, *, second_step: bool = False) -> dict[str, str]:
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="make bench", defaults={"confirmed": True}
         )
+        request.user = user  # django_otp checks the device is the signed-in user's
         otp_login(request, device)
     token = get_token(request)
     secret = request.META["CSRF_COOKIE"]
