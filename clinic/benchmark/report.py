@@ -330,6 +330,14 @@ def judge(goal: Goal, run: BenchRun) -> tuple[str, str]:
             return PENDING, PENDING
         if result.failure:
             return "not run", f"MISSED: {result.failure}"
+    elif not run.baselines_in(goal.database):
+        return PENDING, PENDING
+    if goal.reference and goal.reference != BASELINE.name:
+        reference = run.find(goal.reference, goal.reference_database)
+        if reference is None:
+            return PENDING, PENDING
+        if reference.failure:
+            return "not run", f"MISSED: {goal.reference} was not run: {reference.failure}"
     if goal.max_p95_ms is not None:
         measured = f"p95 {result.p95_ms:.0f} ms"
         if result.p95_ms <= goal.max_p95_ms:

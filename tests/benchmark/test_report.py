@@ -227,6 +227,29 @@ def test_report_flags_a_missed_speedup_and_a_missing_target():
     assert "| PostgreSQL connections within the pool bound (50) | at most 12 | met |" in text
 
 
+def test_report_marks_goals_without_a_target_for_after_the_merge():
+    run = sample_run(results=[], comparisons=[])
+    assert judge(Goal("Record", "Record a completion", BASELINE.name, 2), run) == (
+        "to be measured after merge",
+        "to be measured after merge",
+    )
+    text = render(run)
+    # Twice in the goals table for each goal (the baseline's waits for the hello view),
+    # and once more under the server time comparisons.
+    assert text.count("to be measured after merge") == 2 * len(GOALS) + 1
+    assert "\nStaff home page (server time): to be measured after merge.\n" in text
+
+
+def test_report_says_when_a_reference_was_not_run():
+    failed = LoadResult(HELLO.name, "GET", "/bench/hello/", failure="expected 200, got 404")
+    run = sample_run(results=[failed], comparisons=[])
+    (goal,) = [g for g in GOALS if g.target == BASELINE.name and g.database == ONE]
+    assert judge(goal, run) == (
+        "not run",
+        f"MISSED: {HELLO.name} was not run: expected 200, got 404",
+    )
+
+
 def test_report_shows_a_target_that_could_not_run_and_too_many_connections():
     failed = LoadResult("Today page", "GET", "/today/", failure="expected 200, got 404")
     busy = LoadResult("Session page", "GET", "/s/", requests=10, seconds=1, max_connections=60)
