@@ -330,6 +330,8 @@ def judge(goal: Goal, run: BenchRun) -> tuple[str, str]:
             return PENDING, PENDING
         if result.failure:
             return "not run", f"MISSED: {result.failure}"
+        if not result.requests:
+            return "no answer", f"MISSED: no request was answered in {result.seconds:.0f} s"
     elif not run.baselines_in(goal.database):
         return PENDING, PENDING
     if goal.reference and goal.reference != BASELINE.name:
@@ -338,6 +340,8 @@ def judge(goal: Goal, run: BenchRun) -> tuple[str, str]:
             return PENDING, PENDING
         if reference.failure:
             return "not run", f"MISSED: {goal.reference} was not run: {reference.failure}"
+        if not reference.requests:
+            return "no answer", f"MISSED: {goal.reference} had no request answered"
     if goal.max_p95_ms is not None:
         measured = f"p95 {result.p95_ms:.0f} ms"
         if result.p95_ms <= goal.max_p95_ms:
