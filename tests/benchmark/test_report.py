@@ -514,3 +514,19 @@ def test_quick_mode_shrinks_the_run_but_what_is_given_wins():
     full = run.parse_args([])
     assert (full.patients, full.days, full.clinics, full.large_patients) == (1000, 90, 20, 3000)
     assert full.output == run.BASE_DIR / "docs" / "benchmarks.md"
+
+
+def test_cpu_finds_a_local_postgresqls_postmaster_and_reads_its_tree():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (backend,) = cursor.fetchone()
+    postmaster = cpu.postmaster_of(backend)
+    if postmaster is None:
+        pytest.skip("PostgreSQL runs on another machine")
+    # The tree holds this test's own backend and the server's background processes.
+    assert cpu.tree_seconds(postmaster) > 0
+    assert cpu.tree_seconds(postmaster) >= cpu.tree_seconds(backend) >= 0
