@@ -122,7 +122,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--clinics",
         type=int,
         default=20,
-        help="clinics of --patients each in the many-clinic database (1: no such database)",
+        help="clinics of --patients each in the many-clinic database (1 with --large-patients 0:"
+        " no such database)",
     )
     add(
         "--large-patients",
