@@ -55,7 +55,7 @@ BENCH_SECRET_KEY = "benchmark-only-key-for-a-loopback-server-never-used-in-produ
 RESULT_MARK = "BENCH_RESULT "
 GUNICORN_CONF = BASE_DIR / "clinic" / "gunicorn.conf.py"
 CONNECTIONS_SQL = """
-    SELECT pid, state = 'active'
+    SELECT pid, coalesce(state = 'active', false)
     FROM pg_stat_activity
     WHERE datname = current_database() AND backend_type = 'client backend'
       AND pid <> pg_backend_pid()
@@ -310,7 +310,7 @@ class ConnectionSampler:
             while True:
                 rows = conn.execute(CONNECTIONS_SQL).fetchall()
                 self.most = max(self.most, len(rows))
-                self.most_active = max(self.most_active, sum(active for _, active in rows))
+                self.most_active = max(self.most_active, sum(1 for _, active in rows if active))
                 for pid, _ in rows:
                     seconds = cpu_seconds(pid)
                     if seconds is not None:
