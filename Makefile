@@ -45,8 +45,11 @@ worker: $(STAMP)
 test: $(STAMP) lint
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-## Load a 1,000-patient clinic into PostgreSQL, serve it with gunicorn, measure it with wrk
-## against a baseline and write docs/benchmarks.md (DATABASE_URL, else a local limber_bench).
+## Load a 1,000-patient clinic into PostgreSQL, and beside it 20 such clinics and one of 3,000
+## (DATABASE_URL, else a local limber_bench, and the same name with _multi); serve each with
+## gunicorn as `make serve` does, measure it with wrk against the hello and baseline views and
+## write docs/benchmarks.md. About 30 minutes the first time (loading), 12 after.
+## BENCH_ARGS=--quick checks it end to end in a few minutes (small sizes, a scratch report).
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m clinic.benchmark $(BENCH_ARGS)

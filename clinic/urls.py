@@ -94,8 +94,11 @@ urlpatterns = [
 
 
 if settings.BENCHMARK_BASELINE:
-    # The benchmark's floor (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
-    urlpatterns.append(path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"))
+    # The benchmark's floors (docs/benchmarks.md), only there when BENCHMARK_BASELINE=1.
+    urlpatterns += [
+        path("bench/hello/", benchmark_views.hello, name="bench_hello"),
+        path("bench/baseline/", benchmark_views.baseline, name="bench_baseline"),
+    ]
 
 handler404 = "clinic.api.errors.not_found"
 handler500 = "clinic.api.errors.server_error"

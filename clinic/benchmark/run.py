@@ -1,13 +1,18 @@
 """`python -m clinic.benchmark` (what `make bench` runs).
 
-1. PostgreSQL: DATABASE_URL if it points at PostgreSQL, else postgres@127.0.0.1/limber_bench;
-   the database is created when missing, then migrated.
-2. The scale clinic (seed_scale), reused when it is already there; collectstatic.
+1. PostgreSQL: DATABASE_URL if it points at PostgreSQL, else postgres@127.0.0.1/limber_bench
+   (the one-clinic database), and beside it the same name with `_multi` (the many-clinic
+   database); each is created when missing, then migrated.
+2. The scale clinic (seed_scale) in the first; in the second, `--clinics` clinics of the
+   same size (the first of them the one measured) and one of `--large-patients`. All are
+   reused when already there. collectstatic.
 3. The naive-versus-fast comparisons, timed here with no load running.
-4. gunicorn with production settings on a free loopback port, then wrk: the baseline before
-   each target of `targets.TARGETS` and once more at the end. Meanwhile PostgreSQL's
-   connections are sampled and the CPU time of gunicorn's workers and PostgreSQL's backends
-   is read from /proc.
+4. For each database, gunicorn started with clinic/gunicorn.conf.py (production's own
+   settings file, so production runs what was measured) on a free loopback port, then wrk:
+   the baseline before each target of `targets.TARGETS` and once more at the end, then the
+   mixed load (`targets.MIXED`, two wrk at once). Meanwhile PostgreSQL's connections are
+   sampled and the CPU time of gunicorn's and PostgreSQL's process trees is read from /proc
+   (clinic/benchmark/cpu.py).
 5. docs/benchmarks.md, through `report.render`.
 
 Django is set up only after the environment is in place, so this module imports nothing of
@@ -15,12 +20,14 @@ the project at the top.
 """
 
 import argparse
+import concurrent.futures
 import contextlib
 import datetime
 import http.client
 import json
 import os
 import platform
+import runpy
 import shlex
 import shutil
 import socket
@@ -36,6 +43,9 @@ from pathlib import Path
 from string import Template
 from urllib.parse import urlsplit, urlunsplit
 
+# Reads /proc only: nothing of Django, which is set up later.
+from clinic.benchmark import cpu
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 LUA_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
 NOTES = Path(__file__).resolve().parent / "notes.md"
@@ -43,13 +53,25 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/limber_bench"
 # Not a secret: it signs the benchmark's own sessions on a loopback-only server.
 BENCH_SECRET_KEY = "benchmark-only-key-for-a-loopback-server-never-used-in-production"
 RESULT_MARK = "BENCH_RESULT "
+GUNICORN_CONF = BASE_DIR / "clinic" / "gunicorn.conf.py"
 CONNECTIONS_SQL = """
-    SELECT pid, state = 'active'
+    SELECT pid, coalesce(state = 'active', false)
     FROM pg_stat_activity
     WHERE datname = current_database() AND backend_type = 'client backend'
       AND pid <> pg_backend_pid()
 """
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+# `--quick`: small sizes and short runs, to check that the bench works end to end (about
+# two minutes on the first run, less once the small databases exist), not to measure.
+QUICK = {
+    "patients": 40,
+    "days": 14,
+    "clinics": 3,
+    "large_patients": 120,
+    "duration": 2,
+    "warmup": 1,
+    "clients": 10,
+    "runs": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -58,48 +80,73 @@ class Server:
     pid: int  # gunicorn's master
     db_url: str
     workdir: Path
+    postmaster: int | None  # PostgreSQL's, when it runs on this machine
 
 
 def cpu_seconds(pid: int) -> float | None:
     """User plus system CPU time a process has used so far (None once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, IndexError):
-            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(stat.parent.name))
-    return found
+    stat = cpu.read_stat(pid)
+    return None if stat is None else stat.own_ticks / cpu.CLOCK_TICKS
 
 
 def cpu_used(before: dict[int, float], after: dict[int, float]) -> float:
+    """Seconds used by the processes seen at both readings."""
     return sum(after[pid] - before[pid] for pid in after.keys() & before.keys())
 
 
+def production_defaults() -> dict:
+    """workers, threads and accesslog as clinic/gunicorn.conf.py sets them (from the
+    environment, else the defaults the benchmark measured best): the one place both read."""
+    conf = runpy.run_path(str(GUNICORN_CONF))
+    return {key: conf[key] for key in ("workers", "threads", "accesslog")}
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    production = production_defaults()
     parser = argparse.ArgumentParser(
         prog="python -m clinic.benchmark",
         description="Measure Limber under load against a baseline; write docs/benchmarks.md.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     add = parser.add_argument
+    add(
+        "--quick",
+        action="store_true",
+        help="check the bench end to end at small sizes and short runs: "
+        + ", ".join(f"--{k.replace('_', '-')}={v}" for k, v in QUICK.items())
+        + " (any of them given too wins); writes to a scratch file unless --output is given",
+    )
     add("--patients", type=int, default=1000, help="patients in the scale clinic")
     add("--days", type=int, default=90, help="days of history")
+    add(
+        "--clinics",
+        type=int,
+        default=20,
+        help="clinics of --patients each in the many-clinic database (1 with --large-patients 0:"
+        " no such database)",
+    )
+    add(
+        "--large-patients",
+        type=int,
+        default=None,
+        help="patients of the large clinic in the many-clinic database (default 3 × --patients;"
+        " 0: none)",
+    )
     add("--duration", type=int, default=12, help="seconds of load per target")
     add("--warmup", type=int, default=3, help="seconds of load per target before measuring")
     add("--rounds", type=int, default=1, help="times to go through all the targets")
     add("--connections", type=int, default=10, help="wrk's open connections")
     add("--wrk-threads", type=int, default=1, help="wrk's threads")
-    # One process per core with four threads each beat gunicorn's usual 2 × cores + 1 sync
-    # workers here on both requests/s and CPU per request (see clinic/benchmark/notes.md).
-    add("--workers", type=int, default=os.cpu_count() or 1, help="gunicorn workers")
-    add("--threads", type=int, default=4, help="threads per gunicorn worker (gthread if > 1)")
+    # Production's own defaults (clinic/gunicorn.conf.py: WEB_CONCURRENCY, GUNICORN_THREADS):
+    # one process per core with four threads each beat gunicorn's usual 2 × cores + 1 sync
+    # workers here on requests/s and CPU per request (clinic/benchmark/notes.md).
+    add("--workers", type=int, default=production["workers"], help="gunicorn workers")
+    add(
+        "--threads",
+        type=int,
+        default=production["threads"],
+        help="threads per gunicorn worker (gthread if > 1)",
+    )
     add(
         "--pool-max",
         type=int,
@@ -108,8 +155,23 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     add("--clients", type=int, default=50, help="signed-in patients the requests go round")
     add("--runs", type=int, default=5, help="timed runs of each comparison")
-    add("--output", type=Path, default=BASE_DIR / "docs" / "benchmarks.md", help="the report")
-    return parser.parse_args(argv)
+    add("--output", type=Path, default=None, help="the report (default docs/benchmarks.md)")
+    add("--skip-comparisons", action="store_true", help="do not time the comparisons")
+    options = parser.parse_args(argv)
+    if options.quick:
+        given = parser.parse_args([], namespace=None)
+        for key, value in QUICK.items():
+            # A size given on the command line wins over the quick one.
+            if getattr(options, key) == getattr(given, key):
+                setattr(options, key, value)
+        if options.output is None:
+            options.output = Path(tempfile.gettempdir()) / "limber-bench-quick.md"
+    if options.output is None:
+        options.output = BASE_DIR / "docs" / "benchmarks.md"
+    if options.large_patients is None:
+        options.large_patients = 3 * options.patients
+    options.accesslog = production["accesslog"]
+    return options
 
 
 def database_url() -> str:
@@ -140,10 +202,17 @@ def ensure_database(url: str) -> None:
         print(f"Created the database {name}.")
 
 
-def server_environment(url: str, options: argparse.Namespace) -> dict[str, str]:
-    """Production settings on loopback: DEBUG off, collected static files, the pool on."""
+def server_environment(
+    url: str, options: argparse.Namespace, database: str = "one"
+) -> dict[str, str]:
+    """Production settings on loopback: DEBUG off, collected static files, the pool on,
+    gunicorn's workers and threads as asked (production's defaults unless told otherwise).
+    With REDIS_URL set, each database's run gets its own cache keys."""
     env = dict(os.environ)
     env.update(
+        WEB_CONCURRENCY=str(options.workers),
+        GUNICORN_THREADS=str(options.threads),
+        CACHE_KEY_PREFIX=f"limber-bench-{database}",
         DJANGO_SETTINGS_MODULE="clinic.settings",
         DATABASE_URL=url,
         DEBUG="0",
@@ -167,7 +236,7 @@ def free_port() -> int:
 
 def request_once(port: int, line: list[str]) -> tuple[int, str]:
     method, path, cookie, csrf, content_type, body = line
-    headers = {"Cookie": cookie}
+    headers = {"Cookie": cookie} if cookie else {}
     if csrf:
         headers["X-CSRFToken"] = csrf
     if content_type:
@@ -184,16 +253,14 @@ def request_once(port: int, line: list[str]) -> tuple[int, str]:
 
 @contextlib.contextmanager
 def gunicorn(env: dict[str, str], port: int, options: argparse.Namespace, log: Path):
+    """gunicorn as `make serve` starts it: production's settings file, with workers and
+    threads from the environment (server_environment), only the address changed."""
     command = [
         sys.executable,
         "-m",
         "gunicorn",
-        "clinic.wsgi:application",
+        f"--config={GUNICORN_CONF}",
         f"--bind=127.0.0.1:{port}",
-        f"--workers={options.workers}",
-        f"--threads={options.threads}",
-        f"--worker-class={'gthread' if options.threads > 1 else 'sync'}",
-        "--log-level=warning",
     ]
     with log.open("w") as output:
         process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
@@ -224,7 +291,8 @@ def gunicorn(env: dict[str, str], port: int, options: argparse.Namespace, log: P
 
 class ConnectionSampler:
     """Counts the bench database's client connections every 0.1 s, in a thread, and reads
-    the CPU time their server processes use (where PostgreSQL runs on this machine)."""
+    the CPU time their server processes use (where PostgreSQL runs on this machine): the
+    part of PostgreSQL's CPU that its client backends account for, beside the whole tree."""
 
     def __init__(self, url: str):
         self.url = url
@@ -242,7 +310,7 @@ class ConnectionSampler:
             while True:
                 rows = conn.execute(CONNECTIONS_SQL).fetchall()
                 self.most = max(self.most, len(rows))
-                self.most_active = max(self.most_active, sum(active for _, active in rows))
+                self.most_active = max(self.most_active, sum(1 for _, active in rows if active))
                 for pid, _ in rows:
                     seconds = cpu_seconds(pid)
                     if seconds is not None:
@@ -294,13 +362,22 @@ def run_wrk(url: str, lines: Path, target, seconds: int, options) -> dict:
     raise RuntimeError(f"wrk printed no result:\n{done.stdout}\n{done.stderr}")
 
 
-def drive(target, clients, server: Server, options, *, warm: bool):
+def drive(target, clients, server: Server, options, *, warm: bool, database: str = "one"):
     """Check one request answers as expected, warm up (the first time), then measure."""
+    return drive_together([target], clients, server, options, warm=warm, database=database)[0]
+
+
+def drive_together(
+    targets, clients, server: Server, options, *, warm: bool, database: str, mix: str = ""
+):
+    """Drive several targets at the same time, each with its own wrk (one target is the
+    usual case): check one request of each, warm up (when `warm`), then measure. The CPU
+    read around the run is shared out per request over all of them."""
     from clinic.benchmark.report import LoadResult
 
     made_sessions: list[int] = []
 
-    def prepared_lines(seconds: int) -> list[list[str]]:
+    def prepared_lines(target, seconds: int) -> list[list[str]]:
         if target.fresh_units:
             # Every run gets parts never recorded before, so each request is a real insert.
             units = unrecorded_units(
@@ -309,60 +386,90 @@ def drive(target, clients, server: Server, options, *, warm: bool):
             return request_lines(target, units)
         return request_lines(target, clients[target.role])
 
-    lines = prepared_lines(options.warmup if warm and options.warmup else options.duration)
-    result = LoadResult(
-        name=target.name,
-        method=target.method,
-        path=target.path,
-        connections=target.connections,
-    )
-    status, location = request_once(server.port, lines[0])
-    if status != target.expect:
-        result.failure = f"expected {target.expect}, got {status}" + (
-            f" to {location}" if location else ""
-        )
-        print(f"  {target.name}: not run, {result.failure}")
-        forget_sessions(made_sessions)
-        return result
-    data = server.workdir / "requests.tsv"
-    if target.fresh_units:
-        lines = lines[1:]  # the check above recorded the first one
-    data.write_text("".join("\t".join(line) + "\n" for line in lines))
+    def write(number: int, lines: list[list[str]]) -> Path:
+        data = server.workdir / f"requests-{number}.tsv"
+        data.write_text("".join("\t".join(line) + "\n" for line in lines))
+        return data
+
+    def wrk_all(files: list[Path], seconds: int) -> list[dict]:
+        with concurrent.futures.ThreadPoolExecutor(len(targets)) as pool:
+            runs = [
+                pool.submit(run_wrk, url, data, target, seconds, options)
+                for target, data in zip(targets, files, strict=True)
+            ]
+            return [run.result() for run in runs]
+
     url = f"http://127.0.0.1:{server.port}"
-    if warm and options.warmup:
-        run_wrk(url, data, target, options.warmup, options)
+    results = [
+        LoadResult(
+            name=target.name,
+            method=target.method,
+            path=target.path,
+            connections=target.connections,
+            database=database,
+            mix=mix,
+        )
+        for target in targets
+    ]
+    warming = warm and options.warmup
+    files = []
+    for number, (target, result) in enumerate(zip(targets, results, strict=True)):
+        lines = prepared_lines(target, options.warmup if warming else options.duration)
+        status, location = request_once(server.port, lines[0])
+        if status != target.expect:
+            failure = f"expected {target.expect}, got {status}" + (
+                f" to {location}" if location else ""
+            )
+            print(f"  {target.name}: not run, {failure}")
+            forget_sessions(made_sessions)
+            for each in results:
+                each.failure = failure if each is result else f"not run: {target.name} failed"
+            return results
         if target.fresh_units:
-            lines = prepared_lines(options.duration)
-            data.write_text("".join("\t".join(line) + "\n" for line in lines))
-    workers = children(server.pid)
-    app_before = {pid: cpu_seconds(pid) for pid in workers}
+            lines = lines[1:]  # the check above recorded the first one
+        files.append(write(number, lines))
+    if warming:
+        wrk_all(files, options.warmup)
+        for number, target in enumerate(targets):
+            if target.fresh_units:
+                files[number] = write(number, prepared_lines(target, options.duration))
+    processes = cpu.snapshot()
+    app_before = cpu.tree_seconds(server.pid, processes)
+    db_before = cpu.tree_seconds(server.postmaster, processes) if server.postmaster else None
     with ConnectionSampler(server.db_url) as sampler:
-        numbers = run_wrk(url, data, target, options.duration, options)
-    app_after = {pid: cpu_seconds(pid) for pid in workers}
-    app_cpu = cpu_used(
-        {k: v for k, v in app_before.items() if v is not None},
-        {k: v for k, v in app_after.items() if v is not None},
+        numbers = wrk_all(files, options.duration)
+    processes = cpu.snapshot()
+    app_cpu = cpu.used(app_before, cpu.tree_seconds(server.pid, processes)) or 0.0
+    db_cpu = (
+        cpu.used(db_before, cpu.tree_seconds(server.postmaster, processes))
+        if server.postmaster
+        else None
     )
     forget_sessions(made_sessions)
-    result.requests = numbers["requests"]
-    result.seconds = numbers["duration_us"] / 1e6
-    result.p50_ms = numbers["p50_us"] / 1000
-    result.p95_ms = numbers["p95_us"] / 1000
-    result.p99_ms = numbers["p99_us"] / 1000
-    result.unexpected = numbers["unexpected"]
-    result.socket_errors = sum(numbers[k] for k in ("connect", "read", "write", "timeout"))
-    result.max_connections = sampler.most
-    result.max_active = sampler.most_active
-    if result.requests:
-        result.app_cpu_ms = app_cpu * 1000 / result.requests
-        if sampler.cpu is not None:
-            result.db_cpu_ms = sampler.cpu * 1000 / result.requests
-    print(
-        f"  {target.name}: {result.requests_per_second:,.0f} req/s, p95 {result.p95_ms:.1f} ms, "
-        f"{result.errors} errors, up to {sampler.most} connections, "
-        f"CPU {result.app_cpu_ms:.1f} + {result.db_cpu_ms or 0:.1f} ms per request"
-    )
-    return result
+    requests = sum(each["requests"] for each in numbers)
+    for result, each in zip(results, numbers, strict=True):
+        result.requests = each["requests"]
+        result.seconds = each["duration_us"] / 1e6
+        result.p50_ms = each["p50_us"] / 1000
+        result.p95_ms = each["p95_us"] / 1000
+        result.p99_ms = each["p99_us"] / 1000
+        result.unexpected = each["unexpected"]
+        result.socket_errors = sum(each[k] for k in ("connect", "read", "write", "timeout"))
+        result.max_connections = sampler.most
+        result.max_active = sampler.most_active
+        if requests:
+            result.app_cpu_ms = app_cpu * 1000 / requests
+            if db_cpu is not None:
+                result.db_cpu_ms = db_cpu * 1000 / requests
+            if sampler.cpu is not None and db_cpu is not None:
+                result.db_client_cpu_ms = sampler.cpu * 1000 / requests
+        print(
+            f"  {result.name}: {result.requests_per_second:,.0f} req/s, "
+            f"p95 {result.p95_ms:.1f} ms, {result.errors} errors, "
+            f"up to {sampler.most} connections, CPU {result.app_cpu_ms:.1f} + "
+            f"{result.db_cpu_ms or 0:.1f} ms per request{' (the mix)' if mix else ''}"
+        )
+    return results
 
 
 def forget_sessions(session_ids: list[int]) -> None:
@@ -466,18 +573,32 @@ def timezone_now():
     return timezone.now()
 
 
-def signed_in(user) -> dict[str, str]:
-    """A session and CSRF cookie for `user`, made as Django's login would make them."""
+def signed_in(user, *, second_step: bool = False) -> dict[str, str]:
+    """A session and CSRF cookie for `user`, made as Django's login would make them; with
+    `second_step`, also verified with an authenticator (the admin asks for it), as
+    clinic.accounts.twofactor's verify page leaves it."""
+    from importlib import import_module
+
     from django.conf import settings
     from django.contrib.auth import login
-    from django.contrib.sessions.backends.db import SessionStore
     from django.http import HttpRequest
     from django.middleware.csrf import CSRF_SESSION_KEY, get_token
 
+    # The server's own session engine, so the server finds the session where it looks.
+    engine = import_module(settings.SESSION_ENGINE)
     request = HttpRequest()
     request.META.update(REMOTE_ADDR="127.0.0.1", HTTP_USER_AGENT="wrk (make bench)")
-    request.session = SessionStore()
+    request.session = engine.SessionStore()
     login(request, user, backend="clinic.accounts.signin.RoleBackend")
+    if second_step:
+        from django_otp import login as otp_login
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="make bench", defaults={"confirmed": True}
+        )
+        request.user = user  # django_otp checks the device is the signed-in user's
+        otp_login(request, device)
     token = get_token(request)
     secret = request.META["CSRF_COOKIE"]
     if settings.CSRF_USE_SESSIONS:
@@ -489,9 +610,10 @@ def signed_in(user) -> dict[str, str]:
     return {"cookie": cookie, "csrf": token}
 
 
-def prepare_clients(clinic, count: int) -> dict[str, list[dict]]:
+def prepare_clients(clinic, count: int, large_clinic=None) -> dict[str, list[dict]]:
     """Signed-in patients with an open session today each, and the clinic's physiotherapist
-    and admin, who go round the same patients' fields."""
+    and admin, who go round the same patients' fields; the large clinic's physiotherapist
+    when there is one; and "anonymous", with no cookie at all."""
     from clinic.models import StaffMember
     from patients.models import Patient, Session
     from patients.sessions.selectors import patient_today
@@ -521,8 +643,14 @@ def prepare_clients(clinic, count: int) -> dict[str, list[dict]]:
         clients["patient"].append({**signed_in(patient.user), "fields": fields})
     for role, member_role in (("physio", "physio"), ("admin", "admin")):
         member = StaffMember.objects.filter(clinic=clinic, role=member_role).first()
-        staff = signed_in(member.user)
+        staff = signed_in(member.user, second_step=role == "admin")
         clients[role] = [{**staff, "fields": c["fields"]} for c in clients["patient"]]
+    if large_clinic is not None:
+        member = StaffMember.objects.filter(clinic=large_clinic, role="physio").first()
+        clients["large_physio"] = [{**signed_in(member.user), "fields": {}}]
+    clients["anonymous"] = [
+        {"cookie": "", "csrf": "", "fields": c["fields"]} for c in clients["patient"]
+    ]
     return clients
 
 
@@ -585,17 +713,174 @@ def step(message: str) -> Iterator[None]:
     print(f"  done in {time.perf_counter() - began:.1f} s", flush=True)
 
 
+def databases(url: str, options) -> list[tuple[str, str]]:
+    """The one-clinic database (`url`) and, unless `--clinics 1` with no large clinic, the
+    many-clinic one beside it: the same name with `_multi`."""
+    plan = [("one", url)]
+    if options.clinics > 1 or options.large_patients:
+        parts = urlsplit(url)
+        multi = parts._replace(path=parts.path.rstrip("/") + "_multi")
+        plan.append(("multi", urlunsplit(multi)))
+    return plan
+
+
+def use_database(url: str) -> None:
+    """Point this process's Django connection at another database of the same server."""
+    from django.db import connections
+
+    connections.close_all()
+    connections["default"].settings_dict["NAME"] = urlsplit(url).path.lstrip("/")
+
+
+def find_postmaster(url: str) -> int | None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        (backend,) = conn.execute("SELECT pg_backend_pid()").fetchone()
+        return cpu.postmaster_of(backend)
+
+
+def load_clinics(key: str, options) -> tuple:
+    """The database's clinics, loaded unless already there: the scale clinic (the first
+    of `--clinics` in the many-clinic database) and the large clinic there. Statistics
+    are refreshed once, after the last."""
+    from clinic.benchmark.scale import Scale, scale_analyze, scale_load
+
+    count = options.clinics if key == "multi" else 1
+    scales = [
+        Scale(patients=options.patients, days=options.days, number=n) for n in range(1, count + 1)
+    ]
+    large = None
+    if key == "multi" and options.large_patients:
+        large = Scale(patients=options.large_patients, days=options.days)
+        scales.append(large)
+    clinics, created = [], 0
+    began = time.perf_counter()
+    for scale in scales:
+        with step(f"Loading {scale.clinic_name}"):
+            clinic, made = scale_load(scale=scale, analyze=False)
+            clinics.append(clinic)
+            created += made
+    if created:
+        with step("Analyzing"):
+            scale_analyze()
+    seconds = time.perf_counter() - began
+    loaded = (
+        f"{created} of {len(scales)} clinics loaded in {seconds:.0f} s" if created else "reused"
+    )
+    return clinics[0], clinics[-1] if large else None, loaded
+
+
+def describe_data(key: str, clinic, large, loaded: str, options) -> tuple[str, str]:
+    """The database's title in the report, and its line in the setup."""
+    from clinic.models import Clinic
+    from patients.models import Completion, Patient, Session
+
+    clinics = Clinic.objects.count()
+    patients = Patient.objects.count()
+    sessions = Session.objects.count()
+    completions = Completion.objects.count()
+    if key == "one":
+        title = f"one clinic ({options.patients:,} patients)"
+    else:
+        title = f"{options.clinics} clinics × {options.patients:,} patients"
+        if large is not None:
+            title += f" and one of {options.large_patients:,}"
+    line = (
+        f"Data, {title}: {clinic.name} measured, {loaded}; the database holds {clinics} "
+        f"clinic(s), {patients:,} patients, {sessions:,} sessions, {completions:,} completions."
+    )
+    if large is not None:
+        line += f" The large clinic is {large.name}."
+    return title, line
+
+
+def measure(key: str, url: str, clients, options) -> tuple[list, list, list, str]:
+    """gunicorn on this database, and every target of it: the baseline before each and
+    once more at the end, then the mixed load; `--rounds` times over, merged."""
+    from clinic.benchmark import report, targets
+
+    env = server_environment(url, options, key)
+    chosen = [t for t in targets.TARGETS if key in t.databases and t.role in clients]
+    port = free_port()
+    result_rounds = [[] for _ in chosen]
+    baseline_rounds = [[] for _ in range(len(chosen) + 1)]
+    mixed_rounds = [[] for _ in targets.MIXED.targets]
+    with (
+        tempfile.TemporaryDirectory(prefix="limber-bench-") as tmp,
+        step(f"Serving {shown_url(url)} on 127.0.0.1:{port} and driving the targets"),
+        gunicorn(env, port, options, Path(tmp) / "gunicorn.log") as process,
+    ):
+        server = Server(
+            port=port,
+            pid=process.pid,
+            db_url=url,
+            workdir=Path(tmp),
+            postmaster=find_postmaster(url),
+        )
+        # Baseline, target, baseline, target, …, baseline: each target is held against the
+        # baseline measured right around it, which the noise of a shared machine skews least.
+        for round_number in range(options.rounds):
+            first = round_number == 0
+            for number, target in enumerate(chosen):
+                baseline_rounds[number].append(
+                    drive(
+                        targets.BASELINE,
+                        clients,
+                        server,
+                        options,
+                        warm=first and number == 0,
+                        database=key,
+                    )
+                )
+                result_rounds[number].append(
+                    drive(target, clients, server, options, warm=first, database=key)
+                )
+            baseline_rounds[-1].append(
+                drive(
+                    targets.BASELINE,
+                    clients,
+                    server,
+                    options,
+                    warm=first and not chosen,
+                    database=key,
+                )
+            )
+            mixed = drive_together(
+                targets.MIXED.targets,
+                clients,
+                server,
+                options,
+                warm=first,
+                database=key,
+                mix=targets.MIXED.name,
+            )
+            for runs, result in zip(mixed_rounds, mixed, strict=True):
+                runs.append(result)
+        server_log = (server.workdir / "gunicorn.log").read_text()
+    every = [run for runs in baseline_rounds + result_rounds + mixed_rounds for run in runs]
+    if any(run.errors for run in every) and server_log:
+        print(f"Errors under load; gunicorn's log ends with:\n{server_log[-4000:]}")
+    return (
+        [report.merge(runs) for runs in baseline_rounds],
+        [report.merge(runs) for runs in result_rounds],
+        [report.merge(runs) for runs in mixed_rounds],
+        server_log,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     if shutil.which("wrk") is None:
         print("wrk is missing: apt-get install wrk (make bench does it).", file=sys.stderr)
         return 2
     url = database_url()
-    ensure_database(url)
-    env = server_environment(url, options)
+    plan = databases(url, options)
+    for _, each in plan:
+        ensure_database(each)
     # This process is a client like any other: no pool of its own, so during the load
     # every connection PostgreSQL counts belongs to gunicorn.
-    os.environ.update(env, DATABASE_POOL="0")
+    os.environ.update(server_environment(url, options), DATABASE_POOL="0")
 
     import django
 
@@ -604,63 +889,40 @@ def main(argv: list[str] | None = None) -> int:
     from django.db import connections
 
     from clinic.benchmark import report, targets
-    from clinic.benchmark.scale import Scale, scale_load
     from clinic.benchmark.timing import compare
-    from clinic.models import Clinic
-    from patients.models import Completion, Session
 
+    began = time.perf_counter()
     started = datetime.datetime.now(datetime.UTC)
     info = machine(options)
-    with step(f"Migrating {shown_url(url)}"):
-        call_command("migrate", "--no-input", verbosity=0)
-    scale = Scale(patients=options.patients, days=options.days)
-    with step(f"Loading {scale.clinic_name}"):
-        began = time.perf_counter()
-        clinic, created = scale_load(scale=scale)
-        loaded = f"loaded in {time.perf_counter() - began:.1f} s" if created else "reused"
-    with step("Collecting static files"):
-        call_command("collectstatic", "--no-input", verbosity=0)
-    with step(f"Signing in {options.clients} patients and the staff"):
-        clients = prepare_clients(clinic, options.clients)
     comparisons = []
-    with step("Timing the comparisons"):
-        for comparison in targets.COMPARISONS:
-            comparisons.append(compare(comparison, clinic, runs=options.runs))
-    sessions = Session.objects.filter(patient__clinic=clinic).count()
-    completions = Completion.objects.filter(patient__clinic=clinic).count()
-    clinic_count = Clinic.objects.count()
-    connections.close_all()
-
-    port = free_port()
-    result_rounds = [[] for _ in targets.TARGETS]
-    baseline_rounds = [[] for _ in range(len(targets.TARGETS) + 1)]
-    with (
-        tempfile.TemporaryDirectory(prefix="limber-bench-") as tmp,
-        step(f"Serving on 127.0.0.1:{port} and driving the targets"),
-        gunicorn(env, port, options, Path(tmp) / "gunicorn.log") as process,
-    ):
-        server = Server(port=port, pid=process.pid, db_url=url, workdir=Path(tmp))
-        # Baseline, target, baseline, target, …, baseline: each target is held against the
-        # baseline measured right around it, which the noise of a shared machine skews least.
-        for round_number in range(options.rounds):
-            first = round_number == 0
-            for number, target in enumerate(targets.TARGETS):
-                baseline_rounds[number].append(
-                    drive(targets.BASELINE, clients, server, options, warm=first and number == 0)
-                )
-                result_rounds[number].append(drive(target, clients, server, options, warm=first))
-            baseline_rounds[-1].append(
-                drive(
-                    targets.BASELINE, clients, server, options, warm=first and not targets.TARGETS
-                )
-            )
-        server_log = (server.workdir / "gunicorn.log").read_text()
-    baselines = [report.merge(runs) for runs in baseline_rounds]
-    results = [report.merge(runs) for runs in result_rounds]
-    if any(r.errors for runs in baseline_rounds + result_rounds for r in runs) and server_log:
-        print(f"Errors under load; gunicorn's log ends with:\n{server_log[-4000:]}")
+    baselines, results, mixed = [], [], []
+    titles: dict[str, str] = {}
+    data_lines: list[str] = []
+    for key, each in plan:
+        use_database(each)
+        with step(f"Migrating {shown_url(each)}"):
+            call_command("migrate", "--no-input", verbosity=0)
+        clinic, large, loaded = load_clinics(key, options)
+        if key == "one":
+            with step("Collecting static files"):
+                call_command("collectstatic", "--no-input", verbosity=0)
+        with step(f"Signing in {options.clients} patients and the staff"):
+            clients = prepare_clients(clinic, options.clients, large)
+        if key == "one" and not options.skip_comparisons:
+            with step("Timing the comparisons"):
+                for comparison in targets.COMPARISONS:
+                    comparisons.append(compare(comparison, clinic, runs=options.runs))
+        titles[key], line = describe_data(key, clinic, large, loaded, options)
+        data_lines.append(line)
+        connections.close_all()
+        measured = measure(key, each, clients, options)
+        baselines += measured[0]
+        results += measured[1]
+        mixed += measured[2]
 
     worker = "sync" if options.threads == 1 else "gthread"
+    accesslog = f"access log to {options.accesslog}" if options.accesslog else "no access log"
+    minutes = (time.perf_counter() - began) / 60
     run = report.BenchRun(
         generated_at=f"{started:%Y-%m-%d %H:%M} UTC",
         command=command_line(options, argv)
@@ -669,6 +931,8 @@ def main(argv: list[str] | None = None) -> int:
             [
                 f"--patients={options.patients}",
                 f"--days={options.days}",
+                f"--clinics={options.clinics}",
+                f"--large-patients={options.large_patients}",
                 f"--duration={options.duration}",
                 f"--rounds={options.rounds}",
                 f"--warmup={options.warmup}",
@@ -680,32 +944,35 @@ def main(argv: list[str] | None = None) -> int:
                 f"--clients={options.clients}",
                 f"--runs={options.runs}",
             ]
-        ),
+        )
+        + f"\n# in {minutes:.0f} minutes",
         machine={
             **info,
             "load average at the end": ", ".join(f"{v:.2f}" for v in os.getloadavg()),
         },
         setup=[
-            f"Data: {scale.clinic_name}, {loaded}: {options.patients:,} patients, "
-            f"{sessions:,} sessions, {completions:,} completions (clinics in the database: "
-            f"{clinic_count}).",
-            f"Server: gunicorn, {options.workers} {worker} worker processes × "
-            f"{options.threads} thread(s), production settings (DEBUG off, collected and "
-            "compressed static files, WhiteNoise), psycopg pool of at most "
-            f"{options.pool_max} connections per worker process, PostgreSQL on 127.0.0.1.",
+            *data_lines,
+            f"Server: gunicorn started with clinic/gunicorn.conf.py, production's own file: "
+            f"{options.workers} {worker} worker processes × {options.threads} thread(s), "
+            f"{accesslog}, workers recycled after about 2,000 requests; production settings "
+            "(DEBUG off, collected and compressed static files, WhiteNoise), psycopg pool of "
+            f"at most {options.pool_max} connections per worker process, PostgreSQL on "
+            "127.0.0.1. One server per database, one after the other.",
             f"Load: wrk with {options.connections} connections on {options.wrk_threads} "
             f"thread(s) over loopback, {options.warmup} s of warm-up then {options.duration} s "
             f"measured per target. Requests go round {len(clients['patient'])} signed-in "
             "patients (each with an open session today); staff targets use the clinic's "
-            "physiotherapist or admin.",
-            "Order: the baseline before each target and once more at the end, "
-            f"{options.rounds} time(s) over (rounds add up); each target's ratio is to the "
-            "baseline runs just before and after it. An error is "
-            "any answer other than the target's expected status (a redirect to the sign-in "
-            "page counts) and any socket error.",
+            "physiotherapist or admin; the hello view is sent no cookie.",
+            "Order, in each database: the baseline before each target and once more at the "
+            f"end, then the mixed load; {options.rounds} time(s) over (rounds add up). Each "
+            "target's ratio to the baseline is to the baseline runs just before and after it. "
+            "An error is any answer other than the target's expected status (a redirect to "
+            "the sign-in page counts) and any socket error.",
         ],
         baseline_runs=baselines,
         results=results,
+        mixed=mixed,
+        databases=titles,
         comparisons=comparisons,
         goals=targets.GOALS,
         pool_bound=options.workers * options.pool_max,
@@ -715,11 +982,15 @@ def main(argv: list[str] | None = None) -> int:
             for c in comparisons
             if not c.same_answer
         ]
-        + [f"{r.name} was not run: {r.failure}" for r in baselines + results if r.failure],
+        + [
+            f"{r.name} ({titles.get(r.database, r.database)}) was not run: {r.failure}"
+            for r in baselines + results + mixed
+            if r.failure
+        ],
     )
     text = report.render(run)
     options.output.parent.mkdir(parents=True, exist_ok=True)
     options.output.write_text(text)
-    print(f"\nWrote {options.output}.\n")
+    print(f"\nWrote {options.output} in {minutes:.1f} minutes.\n")
     print(text)
     return 0

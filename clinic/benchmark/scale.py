@@ -35,18 +35,27 @@ LAST_NAMES = ["de Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "Mulde
 
 @dataclass(frozen=True)
 class Scale:
-    """Which scale clinic: its name and its users' names follow from the size."""
+    """Which scale clinic: its name and its users' names follow from the size, and from
+    its number when a database holds several of the same size (the first has none)."""
 
     patients: int
     days: int
+    number: int = 1
 
     @property
     def clinic_name(self) -> str:
-        return f"Limber Scale Clinic ({self.patients} patients, {self.days} days)"
+        nth = f" {self.number}" if self.number > 1 else ""
+        return f"Limber Scale Clinic{nth} ({self.patients} patients, {self.days} days)"
 
     @property
     def prefix(self) -> str:
-        return f"scale-{self.patients}x{self.days}"
+        nth = f"-c{self.number}" if self.number > 1 else ""
+        return f"scale-{self.patients}x{self.days}{nth}"
+
+    @property
+    def seed(self) -> str:
+        nth = f"-{self.number}" if self.number > 1 else ""
+        return f"limber-scale-{self.patients}-{self.days}{nth}"
 
     @property
     def physio_username(self) -> str:
@@ -76,19 +85,29 @@ def scale_clinic(scale: Scale) -> Clinic | None:
     return Clinic.objects.filter(name=scale.clinic_name).first()
 
 
-def scale_load(*, scale: Scale) -> tuple[Clinic, bool]:
+def scale_load(*, scale: Scale, analyze: bool = True) -> tuple[Clinic, bool]:
     """The scale clinic, loaded now unless it is already there. Returns it and whether it
-    was created."""
+    was created. `analyze=False` leaves PostgreSQL's statistics to the caller, who loads
+    several clinics and analyzes once at the end (`scale_analyze`)."""
     existing = scale_clinic(scale)
     if existing is not None:
         return existing, False
     with transaction.atomic():
         clinic = _load(scale)
+    if analyze:
+        scale_analyze()
     return clinic, True
 
 
+def scale_analyze() -> None:
+    """Fresh statistics, or the planner guesses at half a million new rows."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
 def _load(scale: Scale) -> Clinic:
-    rng = random.Random(f"limber-scale-{scale.patients}-{scale.days}")
+    rng = random.Random(scale.seed)
     clinic = Clinic.objects.create(name=scale.clinic_name, timezone="Europe/Amsterdam")
     # One slow Argon2 hash, shared: hashing a thousand passwords would take a minute.
     password = make_password(SCALE_PASSWORD)
@@ -215,9 +234,6 @@ def _load(scale: Scale) -> Clinic:
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [Session, Completion]):
             cursor.execute(statement)
-        if connection.vendor == "postgresql":
-            # Fresh statistics, or the planner guesses at half a million new rows.
-            cursor.execute("ANALYZE")
     return clinic
 
 

@@ -1,6 +1,7 @@
 -- wrk script for one benchmark target (see clinic/benchmark/run.py).
 -- Arguments: a file of prepared requests, one per line, tab-separated:
---   method, path, Cookie header, X-CSRFToken (or empty), Content-Type (or empty), body
+--   method, path, Cookie header (or empty: none sent), X-CSRFToken (or empty),
+--   Content-Type (or empty), body
 -- the expected status and wrk's thread count. Requests go to the prepared lines in turn,
 -- each thread starting on its own share of them; "$client_id" in a body becomes a fresh
 -- random UUID per request.
@@ -25,7 +26,8 @@ function init(args)
   prepared = {}
   for line in io.lines(args[1]) do
     local f = split(line)
-    local headers = { Cookie = f[3] }
+    local headers = {}
+    if f[3] ~= "" then headers["Cookie"] = f[3] end
     if f[4] ~= "" then headers["X-CSRFToken"] = f[4] end
     if f[5] ~= "" then headers["Content-Type"] = f[5] end
     table.insert(prepared, { method = f[1], path = f[2], headers = headers, body = f[6] or "" })

@@ -1,4 +1,5 @@
-"""The benchmark's baseline view exists only when BENCHMARK_BASELINE is on."""
+"""The benchmark's floors, the hello and the baseline views, exist only when
+BENCHMARK_BASELINE is on."""
 
 import importlib
 
@@ -10,6 +11,7 @@ import clinic.urls
 pytestmark = pytest.mark.django_db
 
 BASELINE_URL = "/bench/baseline/"
+HELLO_URL = "/bench/hello/"
 
 
 @pytest.fixture
@@ -32,6 +34,21 @@ def test_baseline_is_absent_without_the_setting(client, patient, settings):
 def test_baseline_is_absent_for_staff_without_the_setting(client, superuser):
     client.force_login(superuser)
     assert client.get(BASELINE_URL).status_code == 404
+    assert client.get(HELLO_URL).status_code == 404
+
+
+def test_hello_is_absent_without_the_setting(client):
+    assert client.get(HELLO_URL).status_code == 404
+
+
+def test_hello_touches_neither_the_session_nor_the_database(
+    client, baseline_enabled, django_assert_num_queries
+):
+    with django_assert_num_queries(0):
+        response = client.get(HELLO_URL)
+    assert response.status_code == 200
+    assert response.content == b"hello"
+    assert "sessionid" not in response.cookies
 
 
 def test_baseline_reads_the_signed_in_patients_row(client, patient, baseline_enabled):

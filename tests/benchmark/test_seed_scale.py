@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from clinic.benchmark.scale import SCALE_PASSWORD, Scale
+from clinic.benchmark.scale import SCALE_PASSWORD, Scale, scale_load
 from clinic.models import Clinic, StaffMember
 from patients.models import Completion, Patient, Session
 from patients.sessions.services import completion_record, session_start
@@ -93,3 +93,17 @@ def test_seed_scale_run_twice_changes_nothing(tiny_clinic, capsys):
     call_command("seed_scale", patients=TINY.patients, days=TINY.days)
     assert row_counts() == before
     assert "nothing changed" in capsys.readouterr().out
+
+
+def test_scale_clinics_of_one_size_load_side_by_side(tiny_clinic):
+    """The many-clinic database holds several clinics of the same size: each its own."""
+    second = Scale(patients=TINY.patients, days=TINY.days, number=2)
+    clinic, created = scale_load(scale=second, analyze=False)
+    assert created
+    assert clinic != tiny_clinic
+    assert clinic.name == f"Limber Scale Clinic 2 ({TINY.patients} patients, {TINY.days} days)"
+    usernames = set(Patient.objects.filter(clinic=clinic).values_list("user__username", flat=True))
+    assert usernames == {second.patient_username(n) for n in range(1, TINY.patients + 1)}
+    assert all(name.startswith("scale-5x3-c2-patient-") for name in usernames)
+    assert Session.objects.filter(patient__clinic=clinic).exists()
+    assert scale_load(scale=second) == (clinic, False)
