@@ -214,7 +214,7 @@ class AssignmentPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assignment} paused {self.starts_on}"
+        return f"{self.assignment} paused {dates.short_date(self.starts_on)}"
 
 
 class Session(models.Model):
@@ -262,7 +262,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.local_date}"
+        return f"{self.patient} {dates.short_date(self.local_date)}"
 
     @property
     def is_finished(self) -> bool:
