@@ -10,6 +10,9 @@ through clinic/dates.py and the `dates` template filters, never spelled in a tem
   admin and `|date` without an argument);
 - a date and time: "1 Dec 2026, 10:11" / "1 déc. 2026, 10 h 11" (DATETIME_FORMAT).
 
+A short date never breaks across lines ("(1 / Dec 2026)" on a phone): its spaces are
+non-breaking, as is the one between a day's number and its month.
+
 No display format is all numbers: "12/01/2026" reads as 1 December in Winnipeg and as 12
 January in Amsterdam. Inputs stay ISO 8601 (`<input type="date">` sends YYYY-MM-DD).
 """

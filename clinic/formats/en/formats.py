@@ -1,16 +1,16 @@
 """English: "Tuesday 1 December", "1 Dec 2026", "1 Dec 2026, 10:11" (clinic/formats)."""
 
-DAY_FORMAT = "l j F"
-DAY_WITH_YEAR_FORMAT = "l j F Y"
-DATE_FORMAT = "j M Y"
-SHORT_DATE_FORMAT = "j M Y"
+DAY_FORMAT = "l j\xa0F"
+DAY_WITH_YEAR_FORMAT = "l j\xa0F Y"
+DATE_FORMAT = "j\xa0M\xa0Y"
+SHORT_DATE_FORMAT = "j\xa0M\xa0Y"
 TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j M Y, H:i"
-SHORT_DATETIME_FORMAT = "j M Y, H:i"
+DATETIME_FORMAT = "j\xa0M\xa0Y, H:i"
+SHORT_DATETIME_FORMAT = "j\xa0M\xa0Y, H:i"
 WEEKDAY_FORMAT = "l"
 WEEKDAY_ABBR_FORMAT = "D"
 MONTH_ABBR_FORMAT = "M"
-MONTH_DAY_FORMAT = "j F"
+MONTH_DAY_FORMAT = "j\xa0F"
 YEAR_MONTH_FORMAT = "F Y"
 
 # ISO 8601 first: what <input type="date"> and the admin's date fields send and show. The
