@@ -86,3 +86,13 @@ def test_player_gives_each_counted_sentence_in_both_forms(client, patient, assig
     assert 'data-t-hold-for-other="Hold for {seconds} seconds"' in page
     assert 'data-t-rest-for-one="Rest for {seconds} second"' in page
     assert 'data-t-extended-one="10 seconds added: {seconds} second left"' in page
+
+
+def test_admin_action_says_one_patient_archived(client, clinic_admin, patient):
+    client.force_login(clinic_admin.user)
+    response = client.post(
+        reverse("admin:patients_patient_changelist"),
+        {"action": "archive", "_selected_action": [patient.pk]},
+        follow=True,
+    )
+    assert "1 patient archived." in _text(response)
