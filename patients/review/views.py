@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -359,7 +359,7 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
         "count": len(pains),
         "first": dates.short_date(reports[0].local_date),
         "last": dates.short_date(reports[-1].local_date),
-        "average": f"{sum(pains) / len(pains):.1f}",
+        "average": formats.number_format(sum(pains) / len(pains), 1),
         "low": min(pains),
         "high": max(pains),
         "latest": pains[-1],
