@@ -193,3 +193,17 @@ def test_pain_summary_and_attention_reason_say_dates_in_words(client, therapist,
     assert f"1 pain report from {shown} to {shown}" in progress.context["pain_summary"]
     home = client.get(reverse("dashboard:home")).content.decode()
     assert f"Reported pain 8 of 10 on {shown}" in home
+
+
+def test_invitation_email_says_the_expiry_in_words(mailoutbox, therapist, patient):
+    from patients.roster.services import invitation_create, invitation_send_email
+
+    patient.email = "alice@example.org"
+    patient.save(update_fields=["email"])
+    invitation, _token = invitation_create(patient=patient, created_by=therapist.user)
+    with translation.override("en"):
+        invitation_send_email(invitation=invitation, url="https://limber.example/invite/x/")
+        expected = dates.date_time(invitation.expires_at, patient.clinic.zone)
+    [mail] = mailoutbox
+    assert f"until {expected})" in mail.body
+    assert invitation.expires_at.date().isoformat() not in mail.body
