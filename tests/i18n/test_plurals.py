@@ -2,11 +2,14 @@
 "2 repetitions", "1 of 1 scheduled session" (ngettext and {% blocktranslate count %})."""
 
 import datetime
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from patients.plans.progression import change_in_words
+from routines.progression.arithmetic import Prescription
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +99,20 @@ def test_admin_action_says_one_patient_archived(client, clinic_admin, patient):
         follow=True,
     )
     assert "1 patient archived." in _text(response)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "previous", "words"),
+    [
+        ("repetitions", 1, 2, "Knees to chest: 1 repetition (down from 2)"),
+        ("repetitions", 3, 2, "Knees to chest: 3 repetitions (up from 2)"),
+        ("sets", 1, 2, "Knees to chest: 1 set (down from 2)"),
+    ],
+)
+def test_progression_notice_counts(field, value, previous, words):
+    """The patient's notice when a step grows or steps back (patients/plans/progression.py)."""
+    step = SimpleNamespace(exercise=SimpleNamespace(name="Knees to chest"))
+    prescription = Prescription(
+        starts_on=datetime.date(2026, 12, 1), value=value, previous=previous, reason="grew"
+    )
+    assert change_in_words(step, field, prescription) == words
