@@ -5,6 +5,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from clinic.access import staff_member
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
@@ -138,8 +139,15 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
         for member in queryset.select_related("user"):
             two_factor_reset(user=member.user)
+        count = len(queryset)
         self.message_user(
-            request, _("Two-step sign-in reset for %(count)d staff.") % {"count": len(queryset)}
+            request,
+            ngettext(
+                "Two-step sign-in reset for %(count)d staff member.",
+                "Two-step sign-in reset for %(count)d staff members.",
+                count,
+            )
+            % {"count": count},
         )
 
     actions = ["reset_two_factor"]

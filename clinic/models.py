@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
+from clinic import dates
 from clinic.validators import validate_name, validate_text
 
 
@@ -267,7 +268,7 @@ class AuditEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.path_name}"
+        return f"{dates.date_time(self.at)} {self.action} {self.path_name}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

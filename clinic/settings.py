@@ -225,6 +225,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
 # One catalog for the whole project (templates/ and the three apps): clinic/locale.
 LOCALE_PATHS = [BASE_DIR / "clinic" / "locale"]
+# One display format per kind of date, per language, none of them all numbers (clinic/formats).
+FORMAT_MODULE_PATH = ["clinic.formats"]
 USE_I18N = True
 # Stored in UTC; each clinic's own zone decides its "today" (Clinic.timezone).
 USE_TZ = True

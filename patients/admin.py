@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from clinic.access import is_clinic_admin
 from clinic.accounts.admin_scoping import ClinicScopedAdmin, ClinicScopedMixin, ReadOnlyMixin
@@ -190,7 +190,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
             queryset.filter(archived_at__isnull=True),
             patient_archive,
             "change",
-            _("Patients archived: %(count)d."),
+            ngettext_lazy("%(count)d patient archived.", "%(count)d patients archived.", "count"),
         )
 
     @admin.action(description=_("Restore archived patients"))
@@ -200,7 +200,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
             queryset.filter(archived_at__isnull=False),
             patient_restore,
             "change",
-            _("Patients restored: %(count)d."),
+            ngettext_lazy("%(count)d patient restored.", "%(count)d patients restored.", "count"),
         )
 
     @admin.display(boolean=True, description=_("has sign-in"))
@@ -343,15 +343,30 @@ class AssignmentAdmin(AuditedAdminMixin, ClinicScopedAdmin):
 
     @admin.action(description=_("Pause from today"))
     def pause(self, request, queryset):
-        self._each_through(request, queryset, assignment_pause, _("Plans paused: %(count)d."))
+        self._each_through(
+            request,
+            queryset,
+            assignment_pause,
+            ngettext_lazy("%(count)d plan paused.", "%(count)d plans paused.", "count"),
+        )
 
     @admin.action(description=_("Resume from today"))
     def resume(self, request, queryset):
-        self._each_through(request, queryset, assignment_resume, _("Plans resumed: %(count)d."))
+        self._each_through(
+            request,
+            queryset,
+            assignment_resume,
+            ngettext_lazy("%(count)d plan resumed.", "%(count)d plans resumed.", "count"),
+        )
 
     @admin.action(description=_("End today"))
     def end(self, request, queryset):
-        self._each_through(request, queryset, assignment_end, _("Plans ended: %(count)d."))
+        self._each_through(
+            request,
+            queryset,
+            assignment_end,
+            ngettext_lazy("%(count)d plan ended.", "%(count)d plans ended.", "count"),
+        )
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic import dates
 from clinic.account_kinds import check_patient_account
 from clinic.validators import validate_date_in_range, validate_name, validate_text
 from routines.models import Sides
@@ -100,7 +101,7 @@ class Invitation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} ({self.created_at:%Y-%m-%d})"
+        return f"{self.patient} ({dates.short_date(self.created_at)})"
 
 
 class Assignment(models.Model):
@@ -213,7 +214,7 @@ class AssignmentPause(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.assignment} paused {self.starts_on}"
+        return f"{self.assignment} paused {dates.short_date(self.starts_on)}"
 
 
 class Session(models.Model):
@@ -261,7 +262,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.local_date}"
+        return f"{self.patient} {dates.short_date(self.local_date)}"
 
     @property
     def is_finished(self) -> bool:
@@ -376,7 +377,10 @@ class AttentionReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} reviewed {self.reviewed_at:%Y-%m-%d}"
+        return _("%(patient)s reviewed %(day)s") % {
+            "patient": self.patient,
+            "day": dates.short_date(self.reviewed_at),
+        }
 
     @property
     def reason_codes(self) -> set[str]:

@@ -222,7 +222,11 @@ class RoutineAdmin(ClinicScopedAdmin):
         for routine in queryset.filter(archived_at__isnull=True, clinic__isnull=False):
             routine_archive(routine=routine)
             count += 1
-        self.message_user(request, _("Routines archived: %(count)d.") % {"count": count})
+        self.message_user(
+            request,
+            ngettext("%(count)d routine archived.", "%(count)d routines archived.", count)
+            % {"count": count},
+        )
 
     def get_queryset(self, request):
         return (

@@ -110,6 +110,8 @@ def audit_trail(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     context = {"form": form, "page": page, "query": query.urlencode(), "clinic": form.clinic}
+    # On the clinic's clock; the operator, who reads every clinic's, on the server's.
+    context["zone"] = form.clinic.zone if form.clinic is not None else None
     return render(request, "clinic/audit_trail.html", context)
 
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic import dates
+
 # Why a response has no score (scoring.TOO_MANY_MISSING, scoring.NOTHING_TO_SCORE).
 NO_SCORE_TEXTS = {
     "too_many_missing": _("Too many questions were left out to give a score."),
@@ -286,7 +288,7 @@ class Response(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient}: {self.version} on {self.local_date}"
+        return f"{self.patient}: {self.version} on {dates.short_date(self.local_date)}"
 
     @property
     def no_score_text(self) -> str:
@@ -312,4 +314,4 @@ class Postponement(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.schedule} postponed on {self.local_date}"
+        return f"{self.schedule} postponed on {dates.short_date(self.local_date)}"

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clinic import dates
 from patients.models import Patient
 
 from .selectors import Result, patient_results, plain_number
@@ -199,8 +200,8 @@ def _chart_summary(result: Result, name: str, weeks) -> str:
     ) % {
         "name": name,
         "count": len(scored),
-        "first": first.local_date.isoformat(),
-        "last": latest.local_date.isoformat(),
+        "first": dates.short_date(first.local_date),
+        "last": dates.short_date(latest.local_date),
     }
     text += " " + _("First %(first)s, latest %(latest)s (from %(low)s to %(high)s).") % {
         "first": plain_number(first.score),

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from patients.models import Assignment, PlanGates
 from patients.plans.schedule import is_paused_on, sessions_due_on
@@ -120,16 +121,34 @@ def change_in_words(step: RoutineStep, field: str, prescription: arithmetic.Pres
             else _("%(exercise)s: hold %(value)s s (down from %(previous)s s)")
         )
     elif field == arithmetic.REPETITIONS:
+        count = prescription.value
         text = (
-            _("%(exercise)s: %(value)s repetitions (up from %(previous)s)")
+            ngettext(
+                "%(exercise)s: %(value)s repetition (up from %(previous)s)",
+                "%(exercise)s: %(value)s repetitions (up from %(previous)s)",
+                count,
+            )
             if up
-            else _("%(exercise)s: %(value)s repetitions (down from %(previous)s)")
+            else ngettext(
+                "%(exercise)s: %(value)s repetition (down from %(previous)s)",
+                "%(exercise)s: %(value)s repetitions (down from %(previous)s)",
+                count,
+            )
         )
     else:
+        count = prescription.value
         text = (
-            _("%(exercise)s: %(value)s sets (up from %(previous)s)")
+            ngettext(
+                "%(exercise)s: %(value)s set (up from %(previous)s)",
+                "%(exercise)s: %(value)s sets (up from %(previous)s)",
+                count,
+            )
             if up
-            else _("%(exercise)s: %(value)s sets (down from %(previous)s)")
+            else ngettext(
+                "%(exercise)s: %(value)s set (down from %(previous)s)",
+                "%(exercise)s: %(value)s sets (down from %(previous)s)",
+                count,
+            )
         )
     return text % values
 

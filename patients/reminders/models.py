@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clinic import dates
 from clinic.models import validate_timezone
 
 TIMES_MAX = 4
@@ -190,4 +191,5 @@ class Delivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.patient} {self.local_date} {self.slot} {self.channel}: {self.state}"
+        day = dates.short_date(self.local_date)
+        return f"{self.patient} {day} {self.slot} {self.channel}: {self.state}"

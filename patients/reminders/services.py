@@ -38,6 +38,7 @@ from django.db.models import F, Prefetch, Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from patients.models import Assignment, AssignmentPause, Patient, Session
 
@@ -403,7 +404,11 @@ def reminder_nudge(*, patient: Patient, requested_by, now=None) -> list[Delivery
     ).exists()
     if recent:
         raise ValidationError(
-            _("A reminder was sent to this patient less than %(minutes)d minutes ago.")
+            ngettext(
+                "A reminder was sent to this patient less than %(minutes)d minute ago.",
+                "A reminder was sent to this patient less than %(minutes)d minutes ago.",
+                settings.REMINDER_NUDGE_COOLDOWN_MINUTES,
+            )
             % {"minutes": settings.REMINDER_NUDGE_COOLDOWN_MINUTES}
         )
     if patient.archived_at is not None:

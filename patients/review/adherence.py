@@ -51,8 +51,9 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import RowNumber
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
+from clinic import dates
 from clinic.models import Clinic, StaffMember
 from patients.models import Assignment, AssignmentPause, AttentionReview, Patient, Session
 from patients.outcomes.selectors import OUTCOME_UNCHANGED, OUTCOME_WORSE, outcome_trends
@@ -390,16 +391,23 @@ REASON_TEXTS = {
     LOW_ADHERENCE: gettext_lazy(
         "%(percent)s%% of sessions done in the last 7 days (%(done)s of %(due)s)"
     ),
-    MISSED_DAYS: gettext_lazy("No session on the last %(days)s scheduled days"),
+    MISSED_DAYS: ngettext_lazy(
+        "No session on the last %(days)s scheduled day",
+        "No session on the last %(days)s scheduled days",
+        "days",
+    ),
     PAIN_HIGH: gettext_lazy("Reported pain %(pain)s of 10 on %(date)s"),
     PAIN_RISING: gettext_lazy("Pain rising over the last 3 sessions: %(pains)s"),
     OUTCOME_WORSE: gettext_lazy(
         "%(questionnaire)s worse by at least the MCID since baseline: %(baseline)s → "
         "%(latest)s (MCID %(mcid)s)"
     ),
-    OUTCOME_UNCHANGED: gettext_lazy(
+    OUTCOME_UNCHANGED: ngettext_lazy(
+        "%(questionnaire)s: no meaningful change after %(weeks)s week: %(baseline)s → "
+        "%(latest)s (MCID %(mcid)s)",
         "%(questionnaire)s: no meaningful change after %(weeks)s weeks: %(baseline)s → "
-        "%(latest)s (MCID %(mcid)s)"
+        "%(latest)s (MCID %(mcid)s)",
+        "weeks",
     ),
 }
 
@@ -414,7 +422,12 @@ class Reason:
 
     @property
     def text(self) -> str:
-        return REASON_TEXTS[self.code] % self.figures
+        figures = self.figures
+        if "date" in figures:
+            # Kept as ISO 8601 in the figures (the API and the cache read them), said as a date.
+            day = datetime.date.fromisoformat(figures["date"])
+            figures = {**figures, "date": dates.short_date(day)}
+        return REASON_TEXTS[self.code] % figures
 
 
 @dataclass

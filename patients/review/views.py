@@ -11,11 +11,12 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from clinic import dates
 from clinic.accounts.decorators import staff_required
 from clinic.audit.trail import audit_patient, audits_patient
 from clinic.models import StaffMember
@@ -348,14 +349,17 @@ def _pain_summary(reports: list[Session], trend: str | None) -> str:
         return _("No pain was reported in the last 12 weeks.")
     pains = [session.pain for session in reports]
     trends = {"rising": _("rising"), "falling": _("falling"), "steady": _("steady")}
-    summary = _(
+    summary = ngettext(
+        "%(count)s pain report from %(first)s to %(last)s: average %(average)s, lowest "
+        "%(low)s, highest %(high)s, latest %(latest)s of 10.",
         "%(count)s pain reports from %(first)s to %(last)s: average %(average)s, lowest "
-        "%(low)s, highest %(high)s, latest %(latest)s of 10."
+        "%(low)s, highest %(high)s, latest %(latest)s of 10.",
+        len(pains),
     ) % {
         "count": len(pains),
-        "first": reports[0].local_date.isoformat(),
-        "last": reports[-1].local_date.isoformat(),
-        "average": f"{sum(pains) / len(pains):.1f}",
+        "first": dates.short_date(reports[0].local_date),
+        "last": dates.short_date(reports[-1].local_date),
+        "average": formats.number_format(sum(pains) / len(pains), 1),
         "low": min(pains),
         "high": max(pains),
         "latest": pains[-1],

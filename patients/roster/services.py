@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic import dates
 from clinic.account_kinds import patient_account_problem
 from clinic.accounts.signin import user_sign_out_everywhere
 from clinic.models import Clinic, StaffMember
@@ -147,7 +148,6 @@ def invitation_create(
 
 def invitation_send_email(*, invitation: Invitation, url: str) -> None:
     patient = invitation.patient
-    local_expiry = timezone.localtime(invitation.expires_at, patient.clinic.zone)
     body = _(
         "Hello %(name)s,\n\n"
         "%(clinic)s has prepared exercises for you in Limber. Open this link to start "
@@ -155,7 +155,7 @@ def invitation_send_email(*, invitation: Invitation, url: str) -> None:
     ) % {
         "name": patient.first_name,
         "clinic": patient.clinic.name,
-        "expires": local_expiry.strftime("%Y-%m-%d %H:%M"),
+        "expires": dates.date_time(invitation.expires_at, patient.clinic.zone),
         "url": url,
     }
     send_mail(

@@ -62,8 +62,17 @@
     painWarning: document.getElementById("pain-warning")
   };
 
-  function text(name, values) {
+  /* The page's language decides a count's form: "1 second", "2 seconds" (French: 0 and 1 take
+     the singular). The page gives each counted sentence as data-t-<name>-one and -other. */
+  var plurals = window.Intl && Intl.PluralRules
+    ? new Intl.PluralRules(document.documentElement.lang || "en")
+    : { select: function (n) { return n === 1 ? "one" : "other"; } };
+
+  function text(name, values, count) {
     var key = "t" + name.charAt(0).toUpperCase() + name.slice(1);
+    if (count !== undefined) {
+      key += plurals.select(count) === "one" ? "One" : "Other";
+    }
     var result = data[key] || "";
     Object.keys(values || {}).forEach(function (placeholder) {
       result = result.split("{" + placeholder + "}").join(String(values[placeholder]));
@@ -477,13 +486,13 @@
       run("ready", rep, GET_READY_SECONDS);
     } else if (kind === "hold") {
       var label = step.reps > 1 ? text("holdRep", { n: rep, total: step.reps }) : text("hold");
-      announce(label + ". " + text("holdFor", { seconds: step.hold }));
+      announce(label + ". " + text("holdFor", { seconds: step.hold }, step.hold));
       run("hold", rep, step.hold);
     } else if (kind === "repRest") {
-      announce(text("restFor", { seconds: step.repRest }));
+      announce(text("restFor", { seconds: step.repRest }, step.repRest));
       run("repRest", rep, step.repRest);
     } else {
-      announce(text("restFor", { seconds: step.setRest }));
+      announce(text("restFor", { seconds: step.setRest }, step.setRest));
       run("setRest", rep, step.setRest);
     }
   }
@@ -556,7 +565,7 @@
     phase.remaining += EXTEND_SECONDS;
     el.count.textContent = String(phase.remaining);
     savePosition();
-    announce(text("extended", { seconds: phase.remaining }));
+    announce(text("extended", { seconds: phase.remaining }, phase.remaining));
   }
 
   /* Between units: a side switch waits for the patient; the next set of the same exercise

@@ -1,8 +1,12 @@
 """The delivery log in words ("emailed 07:30", "push failed: subscription expired") and the
 staff's reminder panel, kept here so the staff pages need only a tag."""
 
+import datetime
+
 from django import template
 from django.utils.translation import gettext as _
+
+from clinic import dates
 
 from ..models import Channel, Delivery
 from ..selectors import delivery_log
@@ -14,7 +18,7 @@ register = template.Library()
 def delivery_text(delivery: Delivery, zone) -> str:
     channel = _("email") if delivery.channel == Channel.EMAIL else _("push")
     if delivery.state == Delivery.State.SENT:
-        at = delivery.sent_at.astimezone(zone).strftime("%H:%M")
+        at = dates.time_of_day(delivery.sent_at, zone)
         if delivery.channel == Channel.EMAIL:
             return _("emailed %(time)s") % {"time": at}
         return _("push sent %(time)s") % {"time": at}
@@ -28,7 +32,7 @@ def delivery_text(delivery: Delivery, zone) -> str:
             "channel": channel,
             "reason": delivery.last_error,
         }
-    due = delivery.next_attempt_at.astimezone(zone).strftime("%H:%M")
+    due = dates.time_of_day(delivery.next_attempt_at, zone)
     if delivery.state == Delivery.State.SENDING:
         return _("%(channel)s sending") % {"channel": channel}
     if delivery.attempts:
@@ -46,8 +50,16 @@ def delivery_label(delivery: Delivery) -> str:
         who = delivery.requested_by or _("staff")
         return _("Sent now by %(name)s") % {"name": who}
     if delivery.kind == Delivery.Kind.SECOND:
-        return _("Second reminder, %(time)s") % {"time": delivery.slot.split()[-1]}
-    return _("Reminder, %(time)s") % {"time": delivery.slot}
+        return _("Second reminder, %(time)s") % {"time": _slot_time(delivery.slot.split()[-1])}
+    return _("Reminder, %(time)s") % {"time": _slot_time(delivery.slot)}
+
+
+def _slot_time(slot: str) -> str:
+    """A slot is stored as "07:30", the patient's wall clock; said as the language says times."""
+    try:
+        return dates.time_of_day(datetime.time.fromisoformat(slot))
+    except ValueError:
+        return slot
 
 
 @register.inclusion_tag("reminders/_staff_panel.html", takes_context=True)
