@@ -62,6 +62,17 @@ def _labels(choices: type[models.TextChoices], value: str) -> list[str]:
     return labels
 
 
+def _translations(instance, field: str) -> list[str]:
+    """`field` in every language it is written in: the columns django-modeltranslation adds
+    (name_en, name_fr_ca), or the field itself before the registration runs."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        value = getattr(instance, f"{field}_{code.replace('-', '_')}", None)
+        if value:
+            texts.append(value)
+    return texts or [getattr(instance, field)]
+
+
 MEDIA_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".webm"})
 
 
@@ -162,11 +173,13 @@ class Exercise(models.Model):
         super().save(*args, **kwargs)
 
     def searchable_text(self) -> str:
+        """The name and cues in every language (routines/translation.py gives each its own
+        column), so a search in either language finds the exercise."""
         parts = [
-            self.name,
+            *_translations(self, "name"),
             *_labels(BodyRegion, self.body_region),
             *_labels(ExerciseKind, self.kind),
-            self.cues,
+            *_translations(self, "cues"),
         ]
         return search_form(" ".join(parts))
 
