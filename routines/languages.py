@@ -6,6 +6,9 @@ other language's when it is missing or empty.
 """
 
 from django.conf import settings
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
 
 
@@ -39,3 +42,21 @@ def columns(field: str) -> list[str]:
 def translations_of(instance, fields) -> dict[str, str | None]:
     """Every language's column of each field, as stored (no fallback): for copies."""
     return {name: getattr(instance, name) for field in fields for name in columns(field)}
+
+
+def in_reading_order(field: str) -> Coalesce:
+    """`field` as the reader sees it, for ordering: their language's text, or the other's
+    when it has none (as `exercise.name` falls back). A plain order_by("name") would sort
+    by the reader's column alone and put every untranslated row last."""
+    active = (get_language() or "").lower()
+    codes = sorted(content_languages(), key=lambda code: code != active)
+    return Coalesce(*(NullIf(column(field, code), Value("")) for code in codes))
+
+
+def contains_in_any_language(fields, text: str) -> Q:
+    """Any language's column of any of `fields` contains `text` (in any case)."""
+    found = Q()
+    for field in fields:
+        for name in columns(field):
+            found |= Q(**{f"{name}__icontains": text})
+    return found

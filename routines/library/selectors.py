@@ -1,11 +1,9 @@
 """Reads for the library: the exercises a clinic may see."""
 
-from django.db.models import Q, QuerySet, Value
-from django.db.models.functions import Coalesce, NullIf
-from django.utils.translation import get_language
+from django.db.models import Q, QuerySet
 
 from clinic.models import Clinic
-from routines.languages import column, content_languages
+from routines.languages import in_reading_order
 from routines.models import Exercise, search_form
 
 BUILTIN = "builtin"
@@ -43,11 +41,3 @@ def exercises_search(exercises: QuerySet[Exercise], q: str) -> QuerySet[Exercise
     for word in search_form(q).split()[:10]:
         exercises = exercises.filter(search_text__contains=word)
     return exercises
-
-
-def in_reading_order(field: str) -> Coalesce:
-    """`field` as the reader sees it, for ordering: their language's text, or the other's
-    when it has none (as `exercise.name` falls back)."""
-    active = get_language() or ""
-    codes = sorted(content_languages(), key=lambda code: code != active.lower())
-    return Coalesce(*(NullIf(column(field, code), Value("")) for code in codes))
