@@ -25,7 +25,7 @@ from routines.builder.services import (
     routine_step_update,
     routine_update,
 )
-from routines.languages import contains_in_any_language
+from routines.languages import columns, contains_in_any_language
 from routines.library.api import ensure_own, staff_clinic
 from routines.library.selectors import exercises_for_clinic
 from routines.models import (
@@ -82,6 +82,9 @@ class RoutineSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "goal",
+            # Every language's text ("name" is the reader's language, or the other's).
+            *columns("name"),
+            *columns("goal"),
             "is_template",
             "is_builtin",
             "copied_from",

@@ -33,3 +33,41 @@ def test_shipped_psfs_has_french_for_every_item():
         if item.kind == Item.Kind.SCALE:
             assert item.min_label_fr_ca
             assert item.max_label_fr_ca
+
+
+def test_fhir_export_carries_the_french_and_an_import_takes_it_back(clinic, nprs):
+    from patients.outcomes import fhir
+    from patients.outcomes.services import questionnaire_import
+
+    version = nprs.versions.get()
+    resource = fhir.questionnaire_resource(version)
+    assert resource["title"] == "Numeric Pain Rating Scale"
+    translation = resource["_title"]["extension"][0]
+    assert translation["url"] == fhir.TRANSLATION
+    assert {"url": "lang", "valueCode": "fr-CA"} in translation["extension"]
+    assert {"url": "content", "valueString": "Échelle numérique de la douleur"} in translation[
+        "extension"
+    ]
+    item = resource["item"][0]
+    assert item["_text"]["extension"][0]["extension"][1]["valueString"].startswith("En moyenne")
+
+    resource["name"] = "our-nprs"
+    imported = questionnaire_import(clinic=clinic, resource=resource)
+    assert imported.title_fr_ca == "Échelle numérique de la douleur"
+    assert imported.questionnaire.name_fr_ca == "Échelle numérique de la douleur"
+    assert imported.items.get().text_fr_ca.startswith("En moyenne")
+    # Exported again, it is the same questionnaire.
+    again = fhir.questionnaire_resource(imported)
+    assert again["_title"] == resource["_title"]
+    assert again["item"][0]["_text"] == item["_text"]
+
+
+def test_fhir_export_in_french_reads_french_with_the_english_as_translation(nprs):
+    from django.utils import translation
+
+    from patients.outcomes import fhir
+
+    with translation.override("fr-ca"):
+        resource = fhir.questionnaire_resource(nprs.versions.get())
+    assert resource["title"] == "Échelle numérique de la douleur"
+    assert {"url": "lang", "valueCode": "en"} in resource["_title"]["extension"][0]["extension"]
