@@ -6,7 +6,7 @@ other language's when it is missing or empty.
 """
 
 from django.conf import settings
-from django.db.models import Q, Value
+from django.db.models import Q, TextField, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils.translation import get_language
 from modeltranslation.utils import build_localized_fieldname
@@ -50,7 +50,10 @@ def in_reading_order(field: str) -> Coalesce:
     by the reader's column alone and put every untranslated row last."""
     active = (get_language() or "").lower()
     codes = sorted(content_languages(), key=lambda code: code != active)
-    return Coalesce(*(NullIf(column(field, code), Value("")) for code in codes))
+    # Each language's column is a class of its own: say what the coalesced text is.
+    return Coalesce(
+        *(NullIf(column(field, code), Value("")) for code in codes), output_field=TextField()
+    )
 
 
 def contains_in_any_language(fields, text: str) -> Q:
