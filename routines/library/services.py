@@ -57,14 +57,36 @@ def _set_exercise_fields(exercise: Exercise, fields: dict, *, creating: bool) ->
         # two exercises without a French name must not collide.
         if not getattr(exercise, name):
             setattr(exercise, name, None)
+    # An error is told under the field as it was given: "name", or "name_fr_ca".
+    given_as = {
+        name: field for field in TRANSLATED_FIELDS if (name := column(field, language)) in plain
+    }
+    given_as |= {name: name for name in named}
     errors = {}
     for field in REQUIRED_IN_CLINIC_LANGUAGE:
         name = column(field, language)
         if (creating or name in fields) and not getattr(exercise, name):
-            errors[name] = _("This field is required.")
+            errors[given_as.get(name, name)] = [_("This field is required.")]
+    for name in columns("name"):
+        if name in fields and _name_taken(exercise, name):
+            errors.setdefault(given_as.get(name, name), []).append(
+                _("Your library already has an exercise with this name.")
+            )
     if errors:
         raise ValidationError(errors)
     clear_poster_without_video(exercise)
+
+
+def _name_taken(exercise: Exercise, name_column: str) -> bool:
+    """Another exercise of the same library has this name in this language (in any case):
+    each language's names are unique (the model's constraints), told as a field error."""
+    value = getattr(exercise, name_column)
+    if not value:
+        return False
+    same = Exercise.objects.filter(clinic=exercise.clinic, **{f"{name_column}__iexact": value})
+    if exercise.pk is not None:
+        same = same.exclude(pk=exercise.pk)
+    return same.exists()
 
 
 @transaction.atomic

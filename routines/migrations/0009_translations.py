@@ -28,6 +28,9 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        # The name's rule moves to each language's column (the AddConstraints below).
+        migrations.RemoveConstraint(model_name="exercise", name="exercise_name_unique_in_clinic"),
+        migrations.RemoveConstraint(model_name="exercise", name="exercise_builtin_name_unique"),
         migrations.AddField(
             model_name="exercise",
             name="cautions_en",

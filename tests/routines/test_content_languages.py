@@ -416,3 +416,13 @@ def test_french_migration_keeps_an_operators_own_translation():
     exercise.refresh_from_db()
     assert exercise.name_fr_ca == "Genoux sur la poitrine"
     assert "genoux sur la poitrine" in exercise.search_text
+
+
+def test_a_name_taken_in_the_other_language_is_a_message_not_an_error(client, therapist):
+    with translation.override("fr-ca"):
+        factories.make_exercise(therapist.clinic, name_en="Bridge", name_fr_ca="Pont")
+    client.force_login(therapist.user)
+    response = client.post(
+        reverse("routines:exercise_create"), form_data(name_en="Pont", name_fr_ca="")
+    )
+    assert response.status_code in (302, 400)
