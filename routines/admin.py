@@ -170,8 +170,26 @@ class RoutineAdmin(ClinicScopedAdmin):
     search_fields = ["name", "goal"]
     inlines = [RoutineStepInline]
     actions = ["duplicate", "archive"]
-    fields = ["clinic", "name", "goal", "is_template", "copied_from", "archived_at", "staff_pages"]
-    readonly_fields = ["copied_from", "archived_at", "staff_pages"]
+    # The name and goal are edited in the admin's language (routine_update: the other
+    # language's, now stale, is cleared); each language's text is shown beside them.
+    fields = [
+        "clinic",
+        "name",
+        "goal",
+        *columns("name"),
+        *columns("goal"),
+        "is_template",
+        "copied_from",
+        "archived_at",
+        "staff_pages",
+    ]
+    readonly_fields = [
+        *columns("name"),
+        *columns("goal"),
+        "copied_from",
+        "archived_at",
+        "staff_pages",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
