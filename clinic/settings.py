@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "routines",
     "routines.progression",
     "patients",
+    # Content in both languages (docs/architecture.md, "Content in both languages"): before
+    # the admin, as django-modeltranslation asks.
+    "modeltranslation",
     # Django's admin, on a site that asks for the second sign-in step (clinic/admin_site.py).
     "clinic.apps.LimberAdminConfig",
     "django.contrib.auth",
@@ -227,6 +230,19 @@ LANGUAGES = [("en", "English"), ("fr-ca", "Français (Canada)")]
 LOCALE_PATHS = [BASE_DIR / "clinic" / "locale"]
 # One display format per kind of date, per language, none of them all numbers (clinic/formats).
 FORMAT_MODULE_PATH = ["clinic.formats"]
+# Content in both languages (django-modeltranslation): exercises, routines and the
+# questionnaires keep one column per language (name_en, name_fr_ca). A text missing or
+# empty in the reader's language falls back to the other one, which with two languages is
+# the one its clinic wrote it in (translation.py of routines and patients.outcomes).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en", "fr-ca")}
+
+
+def MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME(verbose_name, code: str) -> str:  # noqa: N802
+    """ "name — Français (Canada)" in the admin, not "name [fr-ca]"."""
+    return f"{verbose_name} — {dict(LANGUAGES)[code]}"
+
+
 USE_I18N = True
 # Stored in UTC; each clinic's own zone decides its "today" (Clinic.timezone).
 USE_TZ = True

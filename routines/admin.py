@@ -13,10 +13,13 @@ from routines.builder.services import (
     STEP_PRESCRIPTION_FIELDS,
     routine_archive,
     routine_copy,
+    routine_copy_names,
     routine_create,
     routine_steps_save,
     routine_update,
 )
+from routines.languages import clinic_language, column, columns
+from routines.library.services import REQUIRED_IN_CLINIC_LANGUAGE
 from routines.media.forms import PictureField, VideoField
 from routines.media.services import (
     clear_poster_without_video,
@@ -37,6 +40,18 @@ class ExerciseAdminForm(forms.ModelForm):
         model = Exercise
         fields = ["image", "video", "video_poster"]  # the admin adds the rest (fieldsets)
 
+    def clean(self):
+        """Its clinic's language (English for a built-in) needs a name and instructions, as
+        on the exercise page; the other language is optional and falls back to it."""
+        cleaned = super().clean()
+        clinic = cleaned.get("clinic", getattr(self.instance, "clinic", None))
+        language = clinic_language(clinic)
+        for field in REQUIRED_IN_CLINIC_LANGUAGE:
+            name = column(field, language)
+            if name in self.fields and not cleaned.get(name):
+                self.add_error(name, _("This field is required."))
+        return cleaned
+
 
 @admin.register(Exercise)
 class ExerciseAdmin(ClinicScopedAdmin):
@@ -44,11 +59,15 @@ class ExerciseAdmin(ClinicScopedAdmin):
     shows_builtins = True
     list_display = ["name", "body_region", "kind", "default_hold_seconds", "is_builtin", "archived"]
     list_filter = ["body_region", "kind", ("clinic", admin.EmptyFieldListFilter)]
-    search_fields = ["name", "instructions"]
+    # Either language's name or instructions.
+    search_fields = [*columns("name"), *columns("instructions")]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
-        (None, {"fields": ["clinic", "name", "body_region", "kind"]}),
-        (_("How to do it"), {"fields": ["instructions", "cues", "cautions"]}),
+        (None, {"fields": ["clinic", *columns("name"), "body_region", "kind"]}),
+        (
+            _("How to do it"),
+            {"fields": [*columns("instructions"), *columns("cues"), *columns("cautions")]},
+        ),
         (
             _("Default prescription"),
             {
@@ -151,8 +170,26 @@ class RoutineAdmin(ClinicScopedAdmin):
     search_fields = ["name", "goal"]
     inlines = [RoutineStepInline]
     actions = ["duplicate", "archive"]
-    fields = ["clinic", "name", "goal", "is_template", "copied_from", "archived_at", "staff_pages"]
-    readonly_fields = ["copied_from", "archived_at", "staff_pages"]
+    # The name and goal are edited in the admin's language (routine_update: the other
+    # language's, now stale, is cleared); each language's text is shown beside them.
+    fields = [
+        "clinic",
+        "name",
+        "goal",
+        *columns("name"),
+        *columns("goal"),
+        "is_template",
+        "copied_from",
+        "archived_at",
+        "staff_pages",
+    ]
+    readonly_fields = [
+        *columns("name"),
+        *columns("goal"),
+        "copied_from",
+        "archived_at",
+        "staff_pages",
+    ]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -261,7 +298,7 @@ class RoutineAdmin(ClinicScopedAdmin):
                 routine=routine,
                 clinic=clinic,
                 is_template=True,
-                name=_("Copy of %(name)s") % {"name": routine.name},
+                names=routine_copy_names(routine),
                 created_by=request.user,
             )
             count += 1

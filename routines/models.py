@@ -62,6 +62,21 @@ def _labels(choices: type[models.TextChoices], value: str) -> list[str]:
     return labels
 
 
+def _translations(instance, field: str) -> list[str]:
+    """`field` in every language it is written in: the columns django-modeltranslation adds
+    (name_en, name_fr_ca), or the field itself before the registration runs."""
+    texts = []
+    for code, _name in settings.LANGUAGES:
+        value = getattr(instance, f"{field}_{code.replace('-', '_')}", None)
+        if value:
+            texts.append(value)
+    return texts or [getattr(instance, field)]
+
+
+# Each language's code and the suffix of its columns: ("fr-ca", "fr_ca").
+LANGUAGE_COLUMNS = [(code, code.replace("-", "_")) for code, _name in settings.LANGUAGES]
+
+
 MEDIA_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".webm"})
 
 
@@ -125,17 +140,28 @@ class Exercise(models.Model):
         verbose_name_plural = _("exercises")
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["clinic", "name"],
-                condition=Q(clinic__isnull=False),
-                name="exercise_name_unique_in_clinic",
-                violation_error_message=_("Your library already has an exercise with this name."),
+            # A name is unique in its language (name_en, name_fr_ca: routines/translation.py);
+            # a missing one is NULL and never collides. The untranslated `name` column only
+            # mirrors the last reader's language, so it carries no rule.
+            *(
+                models.UniqueConstraint(
+                    fields=["clinic", f"name_{column}"],
+                    condition=Q(clinic__isnull=False),
+                    name=f"exercise_name_unique_in_clinic-{code}",
+                    violation_error_message=_(
+                        "Your library already has an exercise with this name."
+                    ),
+                )
+                for code, column in LANGUAGE_COLUMNS
             ),
-            models.UniqueConstraint(
-                fields=["name"],
-                condition=Q(clinic__isnull=True),
-                name="exercise_builtin_name_unique",
-                violation_error_message=_("A built-in exercise already has this name."),
+            *(
+                models.UniqueConstraint(
+                    fields=[f"name_{column}"],
+                    condition=Q(clinic__isnull=True),
+                    name=f"exercise_builtin_name_unique-{code}",
+                    violation_error_message=_("A built-in exercise already has this name."),
+                )
+                for code, column in LANGUAGE_COLUMNS
             ),
             _range("default_hold_seconds", 1, HOLD_SECONDS_MAX, "exercise_hold_in_range"),
             _range("default_repetitions", 1, REPETITIONS_MAX, "exercise_repetitions_in_range"),
@@ -162,11 +188,13 @@ class Exercise(models.Model):
         super().save(*args, **kwargs)
 
     def searchable_text(self) -> str:
+        """The name and cues in every language (routines/translation.py gives each its own
+        column), so a search in either language finds the exercise."""
         parts = [
-            self.name,
+            *_translations(self, "name"),
             *_labels(BodyRegion, self.body_region),
             *_labels(ExerciseKind, self.kind),
-            self.cues,
+            *_translations(self, "cues"),
         ]
         return search_form(" ".join(parts))
 

@@ -29,6 +29,18 @@ def flush_may_empty_the_audit_trail():
 
 
 @pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language. A request in French leaves French active on
+    the thread, and content written plainly (`Exercise(name=…)`) lands in the active
+    language's column (django-modeltranslation): the next test must not inherit it."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Argon2 is slow on purpose; the suite creates hundreds of users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -94,7 +94,9 @@ def _non_field_errors(errors: list[DjangoValidationError]) -> dict[str, list[str
                     "name": constraint.name
                 }:
                     message = _("This value conflicts with what is already stored.")
-            detail.setdefault(field, []).append(message)
+            # One rule kept for each language (a name per language) breaks twice: say it once.
+            if message not in detail.setdefault(field, []):
+                detail[field].append(message)
     return detail
 
 

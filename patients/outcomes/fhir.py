@@ -8,12 +8,17 @@ holds that Limber does not use (publisher, identifiers, item codes…) is kept a
 back as it came, so importing and exporting gives back the same questionnaire; what would
 change how it is asked or scored and Limber cannot do (groups, repeats, value sets…) is
 refused, naming the field, before anything is stored.
+
+The texts a questionnaire has in both languages (title, description, copyright, each item's
+text) go out in the reader's language with the other language in FHIR's translation
+extension (`_title`, `_text`…), and come back in from it.
 """
 
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import slug_re
 from django.utils.translation import gettext as _
@@ -21,6 +26,7 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.observation import Observation
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
+from modeltranslation.utils import build_localized_fieldname
 from pydantic import ValidationError as PydanticValidationError
 
 from . import scoring
@@ -37,17 +43,19 @@ MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
 ORDINAL = "http://hl7.org/fhir/StructureDefinition/ordinalValue"
 SHIPPED_BASE = "https://limber.example/fhir/Questionnaire/"
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
+# FHIR's own: a primitive's text in another language ("lang", "content").
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
 DATA_ABSENT = "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 UCUM = "http://unitsofmeasure.org"
 
 # Questionnaire elements Limber reads; any other top-level element is kept as it came.
 READ = {
     "resourceType", "url", "version", "name", "title", "status", "description",
-    "copyright", "item", "extension",
+    "copyright", "item", "extension", "_title", "_description", "_copyright",
 }  # fmt: skip
 # Item elements Limber reads, and those it keeps without reading. Others are refused.
 ITEM_READ = {
-    "linkId", "text", "type", "required", "answerOption", "enableWhen", "extension",
+    "linkId", "text", "type", "required", "answerOption", "enableWhen", "extension", "_text",
 }  # fmt: skip
 ITEM_KEPT = {"id", "code", "prefix", "definition"}
 TYPES = {"integer": Item.Kind.SCALE, "choice": Item.Kind.CHOICE, "string": Item.Kind.TEXT}
@@ -78,6 +86,8 @@ class ItemSpec:
     enable_when: str = ""
     options: list[OptionSpec] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    # The text in other languages: {"fr-ca": "…"} (FHIR's translation extension).
+    translations: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,6 +106,8 @@ class VersionSpec:
     higher_is_better: bool
     items: list[ItemSpec]
     extra: dict
+    # {"title": {"fr-ca": "…"}, "description": {…}, "copyright": {…}}
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def rule(self) -> scoring.Rule:
         scored = []
@@ -253,6 +265,7 @@ def _item(index: int, data: dict, problems: Problems, seen: set[str]) -> ItemSpe
         min_label=str(extensions.get(LOW_LABEL, {}).get("valueString", ""))[:100],
         max_label=str(extensions.get(HIGH_LABEL, {}).get("valueString", ""))[:100],
         extra={key: data[key] for key in ITEM_KEPT if key in data},
+        translations=read_translations(data, "text", limit=None),
     )
     if kind == Item.Kind.SCALE:
         low = extensions.get(MIN_VALUE, {}).get("valueInteger")
@@ -409,7 +422,50 @@ def parse_questionnaire(data: dict) -> VersionSpec:
         higher_is_better=rule["higher_is_better"],
         items=items,
         extra={key: value for key, value in data.items() if key not in READ},
+        translations={
+            name: read_translations(data, name, limit=limit)
+            for name, limit in (("title", 200), ("description", None), ("copyright", None))
+        },
     )
+
+
+def _fhir_language(code: str) -> str:
+    """BCP 47 as FHIR writes it: "fr-ca" → "fr-CA"."""
+    language, *region = code.split("-")
+    return "-".join([language, *(part.upper() for part in region)])
+
+
+def translation_element(instance, name: str) -> dict | None:
+    """`_<name>`: the text in each other language that has its own, or None."""
+    shown = getattr(instance, name)
+    extensions = []
+    for code, _language in settings.LANGUAGES:
+        text = getattr(instance, build_localized_fieldname(name, code), None)
+        if text and text != shown:
+            parts = [
+                {"url": "lang", "valueCode": _fhir_language(code)},
+                {"url": "content", "valueString": text},
+            ]
+            extensions.append({"url": TRANSLATION, "extension": parts})
+    return {"extension": extensions} if extensions else None
+
+
+def read_translations(data: dict, name: str, *, limit: int | None) -> dict[str, str]:
+    """The translations of `name` in `data` ("_title") into Limber's languages; others are
+    left out (a translation changes nothing of how a questionnaire is asked or scored)."""
+    ours = {code.lower(): code for code, _language in settings.LANGUAGES}
+    found = {}
+    element = data.get(f"_{name}")
+    extensions = element.get("extension") or [] if isinstance(element, dict) else []
+    for extension in extensions:
+        if extension.get("url") != TRANSLATION:
+            continue
+        parts = {part.get("url"): part for part in extension.get("extension") or []}
+        code = ours.get(str(parts.get("lang", {}).get("valueCode", "")).lower())
+        text = str(parts.get("content", {}).get("valueString") or "").strip()
+        if code and text:
+            found[code] = text[:limit] if limit else text
+    return found
 
 
 def _dump(model) -> dict:
@@ -445,6 +501,9 @@ def questionnaire_resource(version: QuestionnaireVersion) -> dict:
         "status": version.status,
         "description": questionnaire.description or None,
         "copyright": questionnaire.copyright or None,
+        "_title": translation_element(version, "title"),
+        "_description": translation_element(questionnaire, "description"),
+        "_copyright": translation_element(questionnaire, "copyright"),
         "item": [_item_resource(item) for item in version.items.all()],
     }
     resource = {key: value for key, value in resource.items() if value is not None}
@@ -467,6 +526,8 @@ def _item_resource(item: Item) -> dict:
     if extensions:
         resource["extension"] = extensions
     resource.update(linkId=item.link_id, text=item.text, type=fhir_type)
+    if translations := translation_element(item, "text"):
+        resource["_text"] = translations
     if item.required:
         resource["required"] = True
     if item.enable_when:

@@ -8,7 +8,6 @@ from django.utils.translation import gettext_lazy as _
 from . import fhir
 from .models import Item, Questionnaire, QuestionnaireVersion
 from .services import clean_answers
-from .shipped import item_text, label_text
 
 FHIR_UPLOAD_MAX = 512 * 1024
 
@@ -23,13 +22,12 @@ class AnswerForm(forms.Form):
         """`previous`: answers by link id to start from (the activities named last time)."""
         super().__init__(*args, **kwargs)
         self.version = version
-        shipped = version.questionnaire.clinic_id is None
         self.items = list(version.items.all())
         self.field_of = {}
         for item in self.items:
             name = f"item_{item.position}"
             self.field_of[item.link_id] = name
-            text = item_text(item.text) if shipped else item.text
+            text = item.text
             if item.kind == Item.Kind.SCALE:
                 choices = [(str(n), str(n)) for n in range(item.scale_min, item.scale_max + 1)]
                 field = forms.ChoiceField(
@@ -45,16 +43,12 @@ class AnswerForm(forms.Form):
             field.item = item
             if previous and item.link_id in previous:
                 field.initial = previous[item.link_id]
-            field.min_label = label_text(item.min_label) if shipped else item.min_label
-            field.max_label = label_text(item.max_label) if shipped else item.max_label
+            field.min_label = item.min_label
+            field.max_label = item.max_label
             field.must_answer = item.required and not item.enable_when
             # A rating asked once an activity is named reads "First activity: how well…".
             field.context = next(
-                (
-                    item_text(other.text) if shipped else other.text
-                    for other in self.items
-                    if other.link_id == item.enable_when
-                ),
+                (other.text for other in self.items if other.link_id == item.enable_when),
                 "",
             )
             self.fields[name] = field

@@ -13,7 +13,6 @@ from clinic import dates
 from patients.models import Patient
 
 from .selectors import Result, patient_results, plain_number
-from .shipped import questionnaire_text
 
 WIDTH, TOP, SCORE_HEIGHT, GAP, BAR_HEIGHT, BOTTOM, LEFT, RIGHT = 640, 12, 180, 28, 48, 24, 44, 12
 HEIGHT = TOP + SCORE_HEIGHT + GAP + BAR_HEIGHT + BOTTOM
@@ -28,7 +27,7 @@ def _points(value: Decimal) -> str:
 def result_sentence(result: Result) -> str:
     """ "Your pain score: 3 of 10, 2 points better than at the start." """
     latest = result.latest
-    name = questionnaire_text(result.questionnaire, result.questionnaire.name)
+    name = result.questionnaire.name
     if latest is None:
         return _("%(name)s: no score yet.") % {"name": name}
     figures = {
@@ -61,7 +60,7 @@ class PlainResult:
 def results_in_words(results: list[Result]) -> list[PlainResult]:
     return [
         PlainResult(
-            questionnaire_text(result.questionnaire, result.questionnaire.name),
+            result.questionnaire.name,
             result_sentence(result),
             result,
         )
@@ -142,7 +141,7 @@ def staff_outcomes(*, patient: Patient, adherence_days: Callable) -> list[Chart]
             clamped = min(max(score, low), low + scale)
             return round(TOP + SCORE_HEIGHT * float(1 - (clamped - low) / scale), 1)
 
-        name = questionnaire_text(result.questionnaire, result.questionnaire.name)
+        name = result.questionnaire.name
         chart = Chart(result, name, _chart_summary(result, name, weeks), start, today)
         baseline = result.baseline
         for response in result.scored:

@@ -15,7 +15,6 @@ from patients.models import Patient
 from . import scoring
 from .models import AnswerOption, Item, Postponement, Questionnaire, QuestionnaireVersion, Response
 from .models import Schedule as OutcomeSchedule
-from .shipped import questionnaire_text
 
 # Needs-attention reason codes (patients.review.adherence words them).
 OUTCOME_WORSE = "outcome_worse"
@@ -99,7 +98,7 @@ class Due:
 
     @property
     def name(self) -> str:
-        return questionnaire_text(self.questionnaire, self.questionnaire.name)
+        return self.questionnaire.name
 
 
 _TIMEPOINT_ORDER = {"start": 0, "interval": 1, "end": 2}

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from modeltranslation.utils import build_localized_fieldname
 
 from clinic.models import Clinic
 from patients.models import Assignment, Patient
@@ -16,6 +17,12 @@ from .models import Schedule as OutcomeSchedule
 from .selectors import current_versions, due_questionnaires, version_rule
 
 TEXT_ANSWER_MAX = 200
+
+
+def _set_translations(instance, name: str, translations: dict[str, str]) -> None:
+    """The texts a FHIR translation extension gave, each in its language's column."""
+    for code, text in translations.items():
+        setattr(instance, build_localized_fieldname(name, code), text)
 
 
 @transaction.atomic
@@ -68,6 +75,11 @@ def questionnaire_import(
         score_max=high,
         fhir_extra=spec.extra,
     )
+    _set_translations(questionnaire, "name", spec.translations.get("title", {}))
+    for name in ("description", "copyright"):
+        _set_translations(questionnaire, name, spec.translations.get(name, {}))
+    questionnaire.save()
+    _set_translations(version, "title", spec.translations.get("title", {}))
     version.full_clean()
     version.save()
     for position, item_spec in enumerate(spec.items, start=1):
@@ -86,6 +98,7 @@ def questionnaire_import(
             enable_when=item_spec.enable_when,
             fhir_extra=item_spec.extra,
         )
+        _set_translations(item, "text", item_spec.translations)
         item.full_clean(exclude=["version"])
         item.save()
         AnswerOption.objects.bulk_create(

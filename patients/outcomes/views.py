@@ -40,7 +40,6 @@ from .services import (
     schedule_create,
     schedule_delete,
 )
-from .shipped import questionnaire_text
 
 # The patient's pages.
 
@@ -142,11 +141,9 @@ def answer(request: HttpRequest, schedule_id: int) -> HttpResponse:
         "due": due,
         "version": version,
         "questionnaire": schedule.questionnaire,
-        "title": questionnaire_text(schedule.questionnaire, version.title),
-        "description": questionnaire_text(
-            schedule.questionnaire, schedule.questionnaire.description
-        ),
-        "copyright": questionnaire_text(schedule.questionnaire, schedule.questionnaire.copyright),
+        "title": version.title,
+        "description": schedule.questionnaire.description,
+        "copyright": schedule.questionnaire.copyright,
         "form": form,
     }
     return render(request, "outcomes/answer.html", context, status=400 if form.is_bound else 200)
@@ -250,8 +247,8 @@ def questionnaire_detail(request: HttpRequest, questionnaire_id: int) -> HttpRes
         "questionnaire": questionnaire,
         "versions": versions,
         "current": next((v for v in versions if v.status == "active"), None),
-        "name": questionnaire_text(questionnaire, questionnaire.name),
-        "copyright": questionnaire_text(questionnaire, questionnaire.copyright),
+        "name": questionnaire.name,
+        "copyright": questionnaire.copyright,
     }
     return render(request, "outcomes/questionnaire_detail.html", context)
 

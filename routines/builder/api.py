@@ -4,7 +4,7 @@ Built-ins are listed for every clinic and read-only (403 on a change); another c
 items answer 404. Writes go through input serializers into routines.builder.services.
 """
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -25,6 +25,7 @@ from routines.builder.services import (
     routine_step_update,
     routine_update,
 )
+from routines.languages import columns, contains_in_any_language
 from routines.library.api import ensure_own, staff_clinic
 from routines.library.selectors import exercises_for_clinic
 from routines.models import (
@@ -81,6 +82,9 @@ class RoutineSerializer(serializers.ModelSerializer):
             "id",
             "name",
             "goal",
+            # Every language's text ("name" is the reader's language, or the other's).
+            *columns("name"),
+            *columns("goal"),
             "is_template",
             "is_builtin",
             "copied_from",
@@ -98,7 +102,7 @@ class RoutineInputSerializer(serializers.Serializer):
 
 
 class RoutineFilter(fields.FilterSet):
-    q = fields.SearchFilter(method="search", label="Name or goal contains")
+    q = fields.SearchFilter(method="search", label="Name or goal (either language) contains")
     is_template = fields.BooleanFilter()
     builtin = fields.BooleanFilter(field_name="clinic", lookup_expr="isnull")
 
@@ -107,7 +111,7 @@ class RoutineFilter(fields.FilterSet):
         fields = ["q", "is_template", "builtin"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(goal__icontains=value))
+        return queryset.filter(contains_in_any_language(("name", "goal"), value))
 
 
 @extend_schema_view(

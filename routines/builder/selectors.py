@@ -3,6 +3,7 @@
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from clinic.models import Clinic
+from routines.languages import contains_in_any_language, in_reading_order
 from routines.models import Routine, RoutineStep
 
 
@@ -80,5 +81,7 @@ def routine_list_for_clinic(*, clinic: Clinic, q: str = "", status: str = "") ->
             .filter(routine=OuterRef("pk"))
             .filter(Q(patient__first_name__icontains=q) | Q(patient__last_name__icontains=q))
         )
-        routines = routines.filter(Q(name__icontains=q) | Q(goal__icontains=q) | Exists(by_patient))
-    return routines.order_by("name", "plan_last_name", "id")
+        routines = routines.filter(
+            contains_in_any_language(("name", "goal"), q) | Exists(by_patient)
+        )
+    return routines.order_by(in_reading_order("name"), "plan_last_name", "id")

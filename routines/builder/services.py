@@ -5,13 +5,16 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic.models import Clinic
+from routines.languages import column, columns, content_languages, translations_of
 from routines.models import Exercise, Routine, RoutineStep
 from routines.prescription import prescription_in_words
 
+# A routine's texts in each language (routines/translation.py).
+ROUTINE_TEXTS = ("name", "goal")
 STEP_COPY_FIELDS = (
     "exercise_id",
     "position",
@@ -32,21 +35,27 @@ def routine_copy(
     clinic: Clinic,
     is_template: bool,
     name: str | None = None,
+    names: dict[str, str] | None = None,
     created_by: AbstractBaseUser | None = None,
 ) -> Routine:
     """Copy a routine and its current steps into `clinic`.
 
     Used to duplicate a template and to give a patient their own copy, so that later edits
-    to the original never change a running plan.
+    to the original never change a running plan. The copy keeps the name and goal in every
+    language; `name` (or `names`: language → name) renames it.
     """
     copy = Routine(
         clinic=clinic,
-        name=name or routine.name,
-        goal=routine.goal,
         is_template=is_template,
         copied_from=routine,
         created_by=created_by,
+        # Every language's name and goal (routines/translation.py), not only the reader's.
+        **translations_of(routine, ROUTINE_TEXTS),
     )
+    if name:
+        _set_text(copy, "name", name)
+    for code, text in (names or {}).items():
+        setattr(copy, column("name", code), text)
     copy.full_clean()
     copy.save()
     RoutineStep.objects.bulk_create(
@@ -54,6 +63,23 @@ def routine_copy(
         for step in routine.steps.filter(archived_at__isnull=True)
     )
     return copy
+
+
+def routine_copy_names(routine: Routine) -> dict[str, str]:
+    """ "Copy of …" in every language, each with the routine's name in that language."""
+    names = {}
+    for code in content_languages():
+        with translation.override(code):
+            names[code] = _("Copy of %(name)s") % {"name": routine.name}
+    return names
+
+
+def _set_text(routine: Routine, field: str, text: str) -> None:
+    """A routine's text written in the reader's language: the other languages' version no
+    longer says the same, so it is cleared and falls back to this one."""
+    for name in columns(field):
+        setattr(routine, name, None)
+    setattr(routine, field, text)
 
 
 @transaction.atomic
@@ -110,8 +136,11 @@ def routine_update(
     """Rename, re-aim or (from the admin) mark as a template; a patient's plan is never made
     a template (Routine.clean)."""
     changed = routine.name != name or routine.goal != goal
-    routine.name = name
-    routine.goal = goal
+    # Only a changed text is written: an unchanged one keeps its other language.
+    if routine.name != name:
+        _set_text(routine, "name", name)
+    if routine.goal != goal:
+        _set_text(routine, "goal", goal)
     if is_template is not None:
         routine.is_template = is_template
     routine.full_clean()

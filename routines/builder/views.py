@@ -463,7 +463,7 @@ def routine_duplicate(request: HttpRequest, routine_id: int) -> HttpResponse:
         routine=routine,
         clinic=request.staff.clinic,
         is_template=False,
-        name=_("Copy of %(name)s") % {"name": routine.name},
+        names=services.routine_copy_names(routine),
         created_by=request.user,
     )
     messages.success(request, _("This is your copy; change it as you like."))

@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from clinic.access import staff_member
 from clinic.api import fields
 from clinic.api.permissions import IsStaffMember
-from routines.library.selectors import exercises_for_clinic
+from routines.languages import column, content_languages, language_name
+from routines.library.selectors import exercises_for_clinic, exercises_search
 from routines.library.services import exercise_create, exercise_update
 from routines.media.api import ExerciseMediaMixin
 from routines.models import (
@@ -43,6 +44,16 @@ def staff_clinic(request):
     return staff_member(request.user).clinic
 
 
+# Each text in every language: name_en, name_fr_ca… ("name" is the reader's language, or the
+# other when it has none).
+TEXT_LIMITS = {"name": 120, "instructions": 5000, "cues": 5000, "cautions": 5000}
+TRANSLATION_COLUMNS = [column(field, code) for field in TEXT_LIMITS for code in content_languages()]
+
+
+def _language_of(name: str) -> str:
+    return next(code for code in content_languages() if name.endswith(column("", code)))
+
+
 class ExerciseSerializer(serializers.ModelSerializer):
     is_builtin = fields.BooleanField(read_only=True)
     image = serializers.ImageField(
@@ -62,6 +73,7 @@ class ExerciseSerializer(serializers.ModelSerializer):
             "instructions",
             "cues",
             "cautions",
+            *TRANSLATION_COLUMNS,
             "default_hold_seconds",
             "default_repetitions",
             "default_sets",
@@ -78,10 +90,14 @@ class ExerciseSerializer(serializers.ModelSerializer):
 
 
 class ExerciseInputSerializer(serializers.Serializer):
-    name = fields.CharField(max_length=120)
+    """An exercise's texts come plainly ("name": in the clinic's language) or per language
+    ("name_en", "name_fr_ca"); the clinic's language needs a name and instructions, the
+    other is optional and falls back to it."""
+
+    name = fields.CharField(max_length=120, required=False)
     body_region = fields.ChoiceField(choices=BodyRegion.choices)
     kind = fields.ChoiceField(choices=ExerciseKind.choices, default=ExerciseKind.STRETCH)
-    instructions = fields.CharField(max_length=5000)
+    instructions = fields.CharField(max_length=5000, required=False)
     cues = fields.CharField(max_length=5000, allow_blank=True, default="")
     cautions = fields.CharField(max_length=5000, allow_blank=True, default="")
     default_hold_seconds = fields.IntegerField(min_value=1, max_value=HOLD_SECONDS_MAX)
@@ -91,6 +107,18 @@ class ExerciseInputSerializer(serializers.Serializer):
     video_url = fields.URLField(
         max_length=200, allow_null=True, required=False, help_text="A link; null for none."
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in TRANSLATION_COLUMNS:
+            field, code = name.removesuffix(column("", _language_of(name))), _language_of(name)
+            self.fields[name] = fields.CharField(
+                max_length=TEXT_LIMITS[field],
+                required=False,
+                allow_blank=True,
+                help_text=f"The {field} in {language_name(code)}; empty falls back to the other "
+                "language.",
+            )
 
     def validate_video_url(self, value: str | None) -> str:
         return value or ""
@@ -108,7 +136,9 @@ class ExerciseFilter(fields.FilterSet):
         fields = ["q", "body_region", "kind", "builtin", "archived"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value)
+        """Every word in the name (either language), region, kind or cues, as the page
+        searches."""
+        return exercises_search(queryset, value)
 
 
 @extend_schema_view(

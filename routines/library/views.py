@@ -1,6 +1,7 @@
 """The staff workspace's exercise library: the built-in stretches and the clinic's own."""
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +26,16 @@ def _get_own_exercise_for_staff(request: HttpRequest, exercise_id: int) -> Exerc
     """One of the clinic's own exercises (built-ins are read-only)."""
     exercises = Exercise.objects.filter(clinic=request.staff.clinic, archived_at__isnull=True)
     return get_object_or_404(exercises, id=exercise_id)
+
+
+def _refused(form, error: ValidationError) -> None:
+    """The service's refusal on the form: under the field it names, or above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        for message in {message for item in errors for message in item.messages}:
+            form.add_error(field if field in form.fields else None, message)
 
 
 @staff_required
@@ -56,9 +67,13 @@ def exercise_create(request: HttpRequest) -> HttpResponse:
     form = ExerciseForm(request.POST or None, request.FILES or None, clinic=clinic)
     if request.method == "POST":
         if form.is_valid():
-            exercise = services.exercise_create(clinic=clinic, **form.cleaned_data)
-            messages.success(request, _("Exercise added to your library."))
-            return redirect("routines:exercise_detail", exercise.id)
+            try:
+                exercise = services.exercise_create(clinic=clinic, **form.cleaned_data)
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Exercise added to your library."))
+                return redirect("routines:exercise_detail", exercise.id)
         return render(request, "routines/exercise_form.html", {"form": form}, status=400)
     return render(request, "routines/exercise_form.html", {"form": form})
 
@@ -73,8 +88,12 @@ def exercise_update(request: HttpRequest, exercise_id: int) -> HttpResponse:
     context = {"form": form, "exercise": exercise}
     if request.method == "POST":
         if form.is_valid():
-            services.exercise_update(exercise=exercise, **form.cleaned_data)
-            messages.success(request, _("Exercise saved."))
-            return redirect("routines:exercise_detail", exercise.id)
+            try:
+                services.exercise_update(exercise=exercise, **form.cleaned_data)
+            except ValidationError as error:
+                _refused(form, error)
+            else:
+                messages.success(request, _("Exercise saved."))
+                return redirect("routines:exercise_detail", exercise.id)
         return render(request, "routines/exercise_form.html", context, status=400)
     return render(request, "routines/exercise_form.html", context)

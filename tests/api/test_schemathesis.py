@@ -26,7 +26,7 @@ EXAMPLES = 100
 # ended, a session already finished. schemathesis' own advice for these is to allow that
 # rejection for the operation; every other check, and this one for every other status, stays.
 REFUSED_BY_RULES = {
-    ("POST", "/api/v1/exercises/"): "a name already in the clinic's library",
+    ("POST", "/api/v1/exercises/"): "a name already in the library; none in the clinic's language",
     ("PATCH", "/api/v1/exercises/{id}/"): "a name already in the clinic's library",
     ("POST", "/api/v1/exercises/{id}/media/"): "a file that is not a picture or video inside",
     ("POST", "/api/v1/routines/{routine_id}/steps/"): "an exercise id not in your library",

@@ -13,8 +13,9 @@ def install_shipped_questionnaires() -> None:
     if Questionnaire.objects.filter(clinic=None, code__in=["nprs", "psfs"]).count() == 2:
         return
     Questionnaire.objects.filter(clinic=None, code__in=["nprs", "psfs"]).delete()
-    migration = importlib.import_module("patients.outcomes.migrations.0002_shipped_questionnaires")
-    migration.forward(apps, None)
+    for name in ("0002_shipped_questionnaires", "0004_shipped_questionnaires_french"):
+        migration = importlib.import_module(f"patients.outcomes.migrations.{name}")
+        migration.forward(apps, None)
 
 
 def shipped(code: str) -> Questionnaire:

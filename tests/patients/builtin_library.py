@@ -9,3 +9,5 @@ from django.apps import apps
 def install_builtin_library() -> None:
     migration = importlib.import_module("routines.migrations.0002_builtin_library")
     migration.create_library(apps, None)
+    french = importlib.import_module("routines.migrations.0010_builtin_library_french")
+    french.add_french(apps, None)

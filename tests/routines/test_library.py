@@ -27,12 +27,12 @@ def png_upload(name="pose.png", size=(40, 30)) -> SimpleUploadedFile:
 
 def exercise_data(**overrides) -> dict:
     data = {
-        "name": "Cat-cow",
+        "name_en": "Cat-cow",
         "body_region": "upper_back",
         "kind": "mobility",
-        "instructions": "On hands and knees, round and then arch the back.",
-        "cues": "Move with the breath",
-        "cautions": "",
+        "instructions_en": "On hands and knees, round and then arch the back.",
+        "cues_en": "Move with the breath",
+        "cautions_en": "",
         "default_hold_seconds": "5",
         "default_repetitions": "8",
         "default_sets": "2",
@@ -148,7 +148,7 @@ def test_exercise_create_refuses_out_of_range_defaults(client, therapist, field,
 def test_exercise_create_refuses_a_name_already_in_the_library(client, therapist):
     factories.make_exercise(therapist.clinic, name="Cat-cow")
     client.force_login(therapist.user)
-    response = client.post(reverse("routines:exercise_create"), exercise_data(name="cat-COW"))
+    response = client.post(reverse("routines:exercise_create"), exercise_data(name_en="cat-COW"))
     assert response.status_code == 400
     assert "already has an exercise with this name" in response.content.decode()
 
@@ -157,7 +157,7 @@ def test_exercise_update_changes_own_exercise(client, therapist):
     exercise = factories.make_exercise(therapist.clinic, name="Old name")
     client.force_login(therapist.user)
     response = client.post(
-        reverse("routines:exercise_update", args=[exercise.id]), exercise_data(name="New name")
+        reverse("routines:exercise_update", args=[exercise.id]), exercise_data(name_en="New name")
     )
     assert response.status_code == 302
     exercise.refresh_from_db()

@@ -180,9 +180,11 @@ def test_video_upload_round_trip_plays_from_byte_ranges(browser, live_server, si
         assert webm[:4] == b"\x1a\x45\xdf\xa3"
         sign_in(page, therapist.user)
         page.goto(reverse("routines:exercise_create"))
-        page.get_by_label("Name").fill("Doorway chest stretch")
+        page.get_by_label("Name — English").fill("Doorway chest stretch")
         page.get_by_label("Body region").select_option("shoulders")
-        page.get_by_label("Instructions").fill("Forearms on the frame, step through gently.")
+        page.get_by_label("Instructions — English").fill(
+            "Forearms on the frame, step through gently."
+        )
         page.get_by_label("Default hold (seconds)").fill("20")
         page.get_by_label("Default repetitions").fill("2")
         page.get_by_label("Default sets").fill("1")

@@ -36,12 +36,12 @@ def upload(name: str, data: bytes, content_type: str) -> SimpleUploadedFile:
 
 def exercise_data(**overrides) -> dict:
     data = {
-        "name": "Doorway chest stretch",
+        "name_en": "Doorway chest stretch",
         "body_region": "shoulders",
         "kind": "stretch",
-        "instructions": "Forearms on the door frame, step through until the chest opens.",
-        "cues": "",
-        "cautions": "",
+        "instructions_en": "Forearms on the door frame, step through until the chest opens.",
+        "cues_en": "",
+        "cautions_en": "",
         "default_hold_seconds": "20",
         "default_repetitions": "2",
         "default_sets": "1",
@@ -131,7 +131,8 @@ def test_exercise_form_refuses_an_oversized_video_and_stores_nothing(
     response = client.post(
         reverse("routines:exercise_update", args=[exercise.id]),
         exercise_data(
-            name="Neck glide", video=upload("big.webm", webm_bytes(body_bytes=5000), "video/webm")
+            name_en="Neck glide",
+            video=upload("big.webm", webm_bytes(body_bytes=5000), "video/webm"),
         ),
     )
     assert response.status_code == 400
@@ -368,12 +369,12 @@ def test_admin_takes_a_video_with_the_same_checks(
     assert client.get(url).status_code == 200
     data = {
         "clinic": str(clinic_admin.clinic_id),
-        "name": "Seated twist",
+        "name_en": "Seated twist",
         "body_region": "lower_back",
         "kind": "stretch",
-        "instructions": "Sit tall and turn.",
-        "cues": "",
-        "cautions": "",
+        "instructions_en": "Sit tall and turn.",
+        "cues_en": "",
+        "cautions_en": "",
         "default_hold_seconds": "20",
         "default_repetitions": "1",
         "default_sets": "1",
