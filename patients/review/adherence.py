@@ -40,6 +40,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    Case,
     Count,
     F,
     OuterRef,
@@ -47,6 +48,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -594,8 +597,11 @@ def _stale(patients: QuerySet[Patient], today: datetime.date, rules: str) -> lis
         summary__computed_on=today,
         summary__rules=rules,
     )
+    # CASE, not the condition itself: with no row or a NULL in it the condition is
+    # unknown rather than false, and a filter on it would skip the row.
+    fitting = Case(When(fits, then=Value(True)), default=Value(False))
     return list(
-        patients.annotate(fitting=Q(summary__isnull=False) & fits)
+        patients.annotate(fitting=fitting)
         .filter(fitting=False)
         .values_list("pk", "summary__version", "last_name", "first_name")
         .order_by()
