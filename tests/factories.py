@@ -150,9 +150,9 @@ def summary_writes(count: int) -> int:
     under 999 parameters a statement."""
     from django.db import connection
 
-    from patients.review.summaries import FIGURE_FIELDS
+    from patients.models import PatientSummary
 
     if connection.vendor == "postgresql" or count == 0:
         return 1
-    per_statement = 999 // (len(FIGURE_FIELDS) + 1)
+    per_statement = 999 // len(PatientSummary._meta.concrete_fields)
     return -(-count // per_statement)
