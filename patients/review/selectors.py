@@ -8,7 +8,7 @@ the clinic, so it reads only those (and the two counts) from the stored summarie
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 
 from clinic.models import Clinic, StaffMember
 from patients.models import PatientSummary
@@ -16,7 +16,7 @@ from patients.review.adherence import clinic_summaries, overview_of, summaries_r
 from patients.review.summaries import name_order
 
 # The table's sortable columns and the stored figure each sorts by; "name" and
-# "physiotherapist" have orders of their own (`_sort_key`).
+# "physiotherapist" have orders of their own (`_sort_keys`).
 SORT_COLUMNS = {
     "week": "week_percent",
     "month": "month_percent",
@@ -68,16 +68,20 @@ class StaffHome:
 
 def _physiotherapist_key(staff: Iterable[StaffMember]):
     """The physiotherapist column's order, as Python sorted str(physiotherapist).lower()
-    (nobody's is ""): each of the clinic's few staff members gets their rank."""
+    ("" for none): each of the clinic's few staff members gets their rank. None when there
+    is nobody to rank (every row's key is then the same)."""
     keys = {member.pk: str(member).lower() for member in staff}
+    if not keys:
+        return None
     ranks = {key: rank for rank, key in enumerate(sorted({"", *keys.values()}))}
     return Case(
         *[When(patient__physiotherapist_id=pk, then=Value(ranks[key])) for pk, key in keys.items()],
         default=Value(ranks[""]),
+        output_field=IntegerField(),
     )
 
 
-def _sort_key(sort: str, staff: Iterable[StaffMember]):
+def _sort_keys(sort: str, staff: Iterable[StaffMember]) -> list:
     column = sort.lstrip("-")
     if column == "name":
         key = name_order()
@@ -85,8 +89,11 @@ def _sort_key(sort: str, staff: Iterable[StaffMember]):
         key = _physiotherapist_key(staff)
     else:
         key = F(SORT_COLUMNS[column])
+    if key is None:
+        return list(ROSTER_ORDER)
     # Rows without a figure come last whichever the direction, as they did.
-    return key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
+    first = key.desc(nulls_last=True) if sort.startswith("-") else key.asc(nulls_last=True)
+    return [first, *ROSTER_ORDER]
 
 
 def staff_home(
@@ -115,7 +122,7 @@ def staff_home(
     urgent = summaries.filter(reasons_count__gt=0).order_by(
         "-reasons_count", name_order(), "patient_id"
     )
-    ordered = summaries.order_by(_sort_key(sort, staff), *ROSTER_ORDER)
+    ordered = summaries.order_by(*_sort_keys(sort, staff))
     return StaffHome(
         rows=SummaryRows(ordered, counts["total"]),
         attention=SummaryRows(urgent, counts["attention"]),
