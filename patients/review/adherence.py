@@ -43,6 +43,7 @@ from django.db.models import (
     Case,
     Count,
     F,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -589,21 +590,27 @@ def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
     return patients.filter(pk__in=flagged)
 
 
-def _stale(patients: QuerySet[Patient], today: datetime.date, rules: str) -> list[tuple]:
+def _stale(
+    patients: QuerySet[Patient], clinic: Clinic, today: datetime.date, rules: str
+) -> list[tuple]:
     """(id, version, last name, first name) of `patients` whose `PatientSummary` no longer
-    fits: none yet, another version, another day or other rules (patients.review.summaries)."""
+    fits: none yet, another version, another day or other rules (patients.review.summaries).
+
+    The summaries are joined on the clinic too, so their side is read through
+    summary_clinic_attention_idx rather than every clinic's rows."""
+    own = FilteredRelation("summary", condition=Q(summary__clinic=clinic))
     fits = Q(
-        summary__computed_version=F("summary__version"),
-        summary__computed_on=today,
-        summary__rules=rules,
+        own__computed_version=F("own__version"),
+        own__computed_on=today,
+        own__rules=rules,
     )
     # CASE, not the condition itself: with no row or a NULL in it the condition is
     # unknown rather than false, and a filter on it would skip the row.
     fitting = Case(When(fits, then=Value(True)), default=Value(False))
     return list(
-        patients.annotate(fitting=fitting)
+        patients.annotate(own=own, fitting=fitting)
         .filter(fitting=False)
-        .values_list("pk", "summary__version", "last_name", "first_name")
+        .values_list("pk", "own__version", "last_name", "first_name")
         .order_by()
     )
 
@@ -616,7 +623,7 @@ def summaries_refresh(*, clinic: Clinic) -> int:
     today = clinic.today()
     rules = clinic_rules(clinic)
     patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
-    stale = _stale(patients, today, rules)
+    stale = _stale(patients, clinic, today, rules)
     if not stale:
         return 0
     missing = [pk for pk, version, _last, _first in stale if version is None]
