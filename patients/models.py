@@ -412,3 +412,55 @@ class PlanGates(models.Model):
 
     def __str__(self) -> str:
         return str(self.assignment)
+
+
+class PatientSummary(models.Model):
+    """What the staff home page shows of one patient, worked out once and kept (issue 21).
+
+    `patients.review.summaries` owns it: every write that changes a patient's figures
+    (a session started or finished, a plan or pause changed, a review, an outcome answered,
+    the patient's name) raises `version`, and the home page recomputes only the rows whose
+    `computed_version`, `computed_on` (the clinic's today when they were worked out) or
+    `rules` (the clinic's thresholds) no longer fit, so the page reads the rows it shows.
+    """
+
+    patient = models.OneToOneField(
+        Patient, models.CASCADE, primary_key=True, related_name="summary"
+    )
+    # The patient's clinic, copied so a clinic's rows are found without reading patients.
+    clinic = models.ForeignKey("clinic.Clinic", models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+    computed_version = models.BigIntegerField(null=True)
+    computed_on = models.DateField(null=True)
+    rules = models.CharField(max_length=100, blank=True)
+    # lower(last name) + "\x01" + lower(first name): Python's order of the names, compared
+    # byte by byte (COLLATE "C" on PostgreSQL), as the page sorted them in Python before.
+    sort_name = models.CharField(max_length=210, blank=True)
+    week_completed = models.PositiveIntegerField(default=0)
+    week_scheduled = models.PositiveIntegerField(default=0)
+    week_percent = models.PositiveSmallIntegerField(null=True)
+    month_completed = models.PositiveIntegerField(default=0)
+    month_scheduled = models.PositiveIntegerField(default=0)
+    month_percent = models.PositiveSmallIntegerField(null=True)
+    streak = models.PositiveIntegerField(default=0)
+    # Not a foreign key: a number shown and sent back with a review, never joined.
+    last_session_id = models.BigIntegerField(null=True)
+    last_session_on = models.DateField(null=True)
+    latest_pain = models.PositiveSmallIntegerField(null=True)
+    pain_trend = models.CharField(max_length=7, blank=True)
+    average_pain = models.FloatField(null=True)
+    # [[code, {figures}], ...]: the attention reasons, written out when a page shows them.
+    reasons = models.JSONField(default=list)
+    reasons_count = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("patient summary")
+        verbose_name_plural = _("patient summaries")
+        indexes = [
+            # The staff home page: a clinic's summaries that no longer fit (the refresh),
+            # and its "Needs attention" cards, most reasons first.
+            models.Index(fields=["clinic", "-reasons_count"], name="summary_clinic_attention_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patient_id} on {self.computed_on}"

@@ -84,13 +84,10 @@ def clear_cache(cache) -> None:
 @pytest.fixture(autouse=True)
 def empty_cache(cache_of_our_own):
     """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
-    test's cached staff home summaries (or throttle counts) must not meet another's."""
+    test's throttle counts (or other cached data) must not meet another's."""
     from django.core.cache import cache
 
-    from patients.review import adherence
-
     clear_cache(cache)
-    adherence.forget_summaries()
 
 
 @pytest.fixture(autouse=True)

@@ -30,24 +30,27 @@ The rules, in one place (PRODUCT.md, "Adherence"):
 Everything for a whole clinic runs in a fixed number of queries, whatever the number of
 patients: one each for the patients, their assignments, the pauses, the sessions counted
 per assignment and day, the last pain reports, the last sessions and the latest reviews.
-Completions are never read.
+Completions are never read. The staff home page keeps the result per patient in
+`PatientSummary` rows and works out again only the patients whose data changed, or all of
+a clinic's once its day has rolled over (`summaries_refresh`, patients.review.summaries).
 """
 
 import datetime
-import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.db.models import (
+    Case,
     Count,
     F,
-    Max,
+    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
     Window,
 )
 from django.db.models.functions import RowNumber
@@ -55,13 +58,21 @@ from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from clinic import dates
 from clinic.models import Clinic, StaffMember
-from patients.models import Assignment, AssignmentPause, AttentionReview, Patient, Session
+from patients.models import (
+    Assignment,
+    AssignmentPause,
+    AttentionReview,
+    Patient,
+    PatientSummary,
+    Session,
+)
 from patients.outcomes.selectors import OUTCOME_UNCHANGED, OUTCOME_WORSE, outcome_trends
+from patients.review.summaries import FIGURE_FIELDS, clinic_rules, sort_name
 
 LOOKBACK_DAYS = 90
-# The staff home page's summaries are cached by the data they are made of (never stale);
-# the timeout only lets entries of past days and versions go.
-OVERVIEW_CACHE_SECONDS = 24 * 60 * 60
+# Patients whose summaries are worked out together: their sessions are found through
+# session_patient_date_idx with a list of ids, never by reading the whole sessions table.
+REFRESH_CHUNK = 500
 ONE_DAY = datetime.timedelta(days=1)
 
 LOW_ADHERENCE = "low_adherence"
@@ -592,73 +603,121 @@ def patients_needing_attention(patients: QuerySet[Patient], *, clinic: Clinic):
     return patients.filter(pk__in=flagged)
 
 
-def _summaries(
-    patients: QuerySet[Patient],
-    start: datetime.date,
-    today: datetime.date,
-    plans: tuple[list, list] | None = None,
-) -> dict[int, Summary]:
-    """Every patient's `Summary` from `start` to `today`: `_records` and `_last_sessions`."""
-    records = _records(patients, start, today, plans)
-    last_sessions = _last_sessions(patients, since=start)
-    return {
-        patient_id: Summary.of(record, last_sessions.get(patient_id))
-        for patient_id, record in records.items()
-    }
+def _stale(
+    patients: QuerySet[Patient], clinic: Clinic, today: datetime.date, rules: str
+) -> list[tuple]:
+    """(id, version, last name, first name) of `patients` whose `PatientSummary` no longer
+    fits: none yet, another version, another day or other rules (patients.review.summaries).
 
-
-def _sessions_version(patients: QuerySet[Patient], start: datetime.date, today: datetime.date):
-    """What changes whenever a session counted from `start` to `today` is started, finished
-    or deleted: session ids only grow, and a session is finished (with its pain) once."""
-    return tuple(
-        Session.objects.filter(patient__in=patients, local_date__range=(start, today))
-        .aggregate(
-            count=Count("id"),
-            ids=Sum("id"),
-            last=Max("id"),
-            finished=Count("finished_at"),
-            last_finished=Max("finished_at"),
-            pains=Count("pain"),
-            pain_sum=Sum("pain"),
-        )
-        .values()
+    The summaries are joined on the clinic too, so their side is read through
+    summary_clinic_attention_idx rather than every clinic's rows."""
+    own = FilteredRelation("summary", condition=Q(summary__clinic=clinic))
+    fits = Q(
+        own__computed_version=F("own__version"),
+        own__computed_on=today,
+        own__rules=rules,
+    )
+    # CASE, not the condition itself: with no row or a NULL in it the condition is
+    # unknown rather than false, and a filter on it would skip the row.
+    fitting = Case(When(fits, then=Value(True)), default=Value(False))
+    return list(
+        patients.annotate(own=own, fitting=fitting)
+        .filter(fitting=False)
+        .values_list("pk", "own__version", "last_name", "first_name")
+        .order_by()
     )
 
 
-# Each process keeps the latest summaries it used per clinic, unpickled, in front of the
-# cache: same key, same data, so it is as safe as the cache and saves reading it back.
-_latest_summaries: dict[int, tuple[str, dict[int, Summary]]] = {}
+def summaries_refresh(*, clinic: Clinic) -> int:
+    """Work out again the summaries of the clinic's active patients that no longer fit
+    (patients.review.summaries says when), with the same rules as the from-scratch
+    computation, `REFRESH_CHUNK` patients at a time; returns how many. One query when all
+    fit; otherwise seven per chunk and one to write them."""
+    today = clinic.today()
+    rules = clinic_rules(clinic)
+    patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
+    stale = _stale(patients, clinic, today, rules)
+    if not stale:
+        return 0
+    missing = [pk for pk, version, _last, _first in stale if version is None]
+    if missing:
+        # The rows first, so a write from now on raises a version this refresh will not
+        # claim to have seen.
+        PatientSummary.objects.bulk_create(
+            [PatientSummary(patient_id=pk, clinic=clinic) for pk in missing],
+            ignore_conflicts=True,
+        )
+    start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
+    for first in range(0, len(stale), REFRESH_CHUNK):
+        chunk = stale[first : first + REFRESH_CHUNK]
+        chosen = Patient.objects.filter(pk__in=[pk for pk, *_rest in chunk])
+        records = _records(chosen, start, today)
+        last_sessions = _last_sessions(chosen)
+        reviews = _latest_reviews(chosen)
+        trends = _outcome_trends(chosen)
+        rows = []
+        for pk, version, last_name, first_name in chunk:
+            summary = Summary.of(records[pk], last_sessions.get(pk))
+            reasons = attention_reasons(summary, clinic, reviews.get(pk), trends.get(pk, ()))
+            last = summary.last_session
+            latest = summary.latest_pain
+            rows.append(
+                PatientSummary(
+                    patient_id=pk,
+                    clinic=clinic,
+                    computed_version=version or 0,
+                    computed_on=today,
+                    rules=rules,
+                    sort_name=sort_name(last_name, first_name),
+                    week_completed=summary.week.completed,
+                    week_scheduled=summary.week.scheduled,
+                    week_percent=summary.week.percent,
+                    month_completed=summary.month.completed,
+                    month_scheduled=summary.month.scheduled,
+                    month_percent=summary.month.percent,
+                    streak=summary.streak,
+                    last_session_id=last.session_id if last else None,
+                    last_session_on=last.local_date if last else None,
+                    latest_pain=latest.pain if latest else None,
+                    pain_trend=summary.pain_trend or "",
+                    average_pain=summary.average_pain,
+                    reasons=[[reason.code, reason.figures] for reason in reasons],
+                    reasons_count=len(reasons),
+                )
+            )
+        # Never `version`: a write that raised it meanwhile must still show as not fitting.
+        PatientSummary.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["patient"], update_fields=FIGURE_FIELDS
+        )
+    return len(stale)
 
 
-def forget_summaries() -> None:
-    """Drop this process's copies of the summaries (tests do, with the cache)."""
-    _latest_summaries.clear()
+def overview_of(summary: PatientSummary) -> PatientOverview:
+    """A staff home page row from a stored summary (its patient loaded with it)."""
+    return PatientOverview(
+        patient=summary.patient,
+        week=Adherence(summary.week_scheduled, summary.week_completed),
+        month=Adherence(summary.month_scheduled, summary.month_completed),
+        streak=summary.streak,
+        last_session_id=summary.last_session_id,
+        last_session_on=summary.last_session_on,
+        latest_pain=summary.latest_pain,
+        pain_trend=summary.pain_trend or None,
+        average_pain=summary.average_pain,
+        reasons=[Reason(code, figures) for code, figures in summary.reasons],
+    )
 
 
-def clinic_summaries(clinic: Clinic, start: datetime.date, today: datetime.date):
-    """Every patient's `Summary` for the staff home page, cached by the data it is made of.
-
-    The cache key is the clinic, today, the running assignments and pauses themselves and
-    a version of the sessions from `start` to `today` (`_sessions_version`): three small
-    queries. Any change to what the summaries are computed from changes the key, so an
-    entry is never stale and the cache may be per process (Django's local-memory cache):
-    no time-based expiry is needed for correctness, the timeout only frees memory.
-    A miss costs the three session queries of `_summaries`. Summaries are frozen: callers
-    share them and must not change them.
-    """
-    patients = Patient.objects.filter(clinic=clinic)
-    plans = _plans(patients, start, today)
-    version = (plans, _sessions_version(patients, start, today))
-    digest = hashlib.sha256(repr(version).encode()).hexdigest()
-    key = f"limber:overview:v2:{clinic.pk}:{start}:{today}:{digest}"
-    latest = _latest_summaries.get(clinic.pk)
-    if latest is not None and latest[0] == key:
-        return latest[1]
-    summaries = cache.get(key)
-    if summaries is None:
-        summaries = _summaries(patients, start, today, plans)
-        cache.set(key, summaries, OVERVIEW_CACHE_SECONDS)
-    _latest_summaries[clinic.pk] = (key, summaries)
+def clinic_summaries(
+    *, clinic: Clinic, physiotherapist: StaffMember | None = None
+) -> QuerySet[PatientSummary]:
+    """The stored summaries of the clinic's active patients (or one physiotherapist's),
+    with their patients and physiotherapists; call `summaries_refresh` first."""
+    summaries = PatientSummary.objects.filter(
+        clinic=clinic, patient__archived_at__isnull=True
+    ).select_related("patient__physiotherapist__user")
+    if physiotherapist is not None:
+        summaries = summaries.filter(patient__physiotherapist=physiotherapist)
     return summaries
 
 
@@ -669,15 +728,19 @@ def clinic_overview(
     patient: Patient | None = None,
     cached: bool = True,
 ) -> list[PatientOverview]:
-    """Every active patient of the clinic (or one physiotherapist's, or one patient).
+    """Every active patient of the clinic (or one physiotherapist's, or one patient), in
+    the roster's order.
 
-    A fixed number of queries whatever the number of patients: nine for one patient or
-    uncached; for the clinic, seven when its summaries are cached and ten when not
-    (`clinic_summaries`), the outcome trends included; one more when some have had no
-    session in the last `LOOKBACK_DAYS` (their last one). The patients are read plainly:
-    what is shown of each comes from their cached `Summary`, not from subqueries run per
-    patient each time.
+    From the stored summaries (`summaries_refresh`, then one query) unless `cached` is
+    False or for one patient: then from scratch, in a fixed number of queries whatever the
+    number of patients (patients, physiotherapists, assignments, pauses, sessions per day,
+    pain reports, last sessions, reviews, outcome trends). Both give the same rows.
     """
+    if cached and patient is None:
+        summaries_refresh(clinic=clinic)
+        summaries = clinic_summaries(clinic=clinic, physiotherapist=physiotherapist)
+        order = ("patient__last_name", "patient__first_name", "patient_id")
+        return [overview_of(summary) for summary in summaries.order_by(*order)]
     today = clinic.today()
     start = today - datetime.timedelta(days=LOOKBACK_DAYS - 1)
     patients = Patient.objects.filter(clinic=clinic, archived_at__isnull=True)
@@ -685,32 +748,16 @@ def clinic_overview(
         patients = patients.filter(physiotherapist=physiotherapist)
     if patient is not None:
         patients = patients.filter(pk=patient.pk)
-    # Not the address or the creation time: no row shows them, and reading a timestamp for
-    # each of a thousand patients costs some milliseconds a page. (Showing either would
-    # mean a query per patient: remove it from defer() first.)
-    rows = list(patients.defer("email", "created_at"))
-    # The few physiotherapists once each, rather than joined into every patient's row.
-    staff_ids = {row.physiotherapist_id for row in rows} - {None}
-    staff = StaffMember.objects.select_related("user").in_bulk(staff_ids)
-    for row in rows:
-        if row.physiotherapist_id is not None:
-            row.physiotherapist = staff[row.physiotherapist_id]
-    if cached and patient is None:
-        summaries = clinic_summaries(clinic, start, today)
-    else:
-        summaries = _summaries(patients, start, today)
-    nothing = Summary.of(Record(start, today))
-    summary_of = {row.pk: summaries.get(row.pk, nothing) for row in rows}
-    # Those with no session since `start`: their last one, if any, is read each time.
-    without = [pk for pk, summary in summary_of.items() if summary.last_session is None]
-    older = _last_sessions(patients.filter(pk__in=without)) if without else {}
+    rows = list(patients.select_related("physiotherapist__user"))
+    records = _records(patients, start, today)
+    last_sessions = _last_sessions(patients)
     reviews = _latest_reviews(patients)
     trends = _outcome_trends(patients)
     overview = []
     for row in rows:
-        summary = summary_of[row.pk]
+        summary = Summary.of(records[row.pk], last_sessions.get(row.pk))
         latest = summary.latest_pain
-        last_session = summary.last_session or older.get(row.pk)
+        last_session = summary.last_session
         overview.append(
             PatientOverview(
                 patient=row,

@@ -24,6 +24,7 @@ from clinic.spreadsheets import spreadsheet_safe
 from patients.models import Completion, Patient, Session
 from patients.outcomes.progress import staff_outcomes
 from patients.review.adherence import PatientOverview, clinic_overview, patient_adherence
+from patients.review.selectors import staff_home
 from patients.review.services import attention_review_record
 
 CALENDAR_WEEKS = 12
@@ -34,15 +35,8 @@ NO_PHYSIOTHERAPIST = "none"
 # What the staff home page's address may carry; a review sends the user back with these.
 DASHBOARD_PARAMETERS = ("physiotherapist", "sort", "page", "attention_page")
 
-SORTS = {
-    "name": lambda row: (row.patient.last_name.lower(), row.patient.first_name.lower()),
-    "physiotherapist": lambda row: str(row.patient.physiotherapist or "").lower(),
-    "week": lambda row: row.week.percent,
-    "month": lambda row: row.month.percent,
-    "last_session": lambda row: row.last_session_on,
-    "streak": lambda row: row.streak,
-    "pain": lambda row: row.latest_pain,
-}
+# The table's columns, each sortable both ways (patients.review.selectors orders them).
+SORTS = ["name", "physiotherapist", "week", "month", "last_session", "streak", "pain"]
 COLUMNS = [
     ("name", gettext_lazy("Patient")),
     ("physiotherapist", gettext_lazy("Physiotherapist")),
@@ -83,7 +77,8 @@ class DashboardFilterForm(forms.Form):
 
 
 def _overview_for(request: HttpRequest, member: StaffMember):
-    """The filtered, sorted rows of the staff home page, or the invalid form."""
+    """The filtered, sorted lists of the staff home page (a `StaffHome`), or the invalid
+    form and None."""
     data = request.GET
     if "physiotherapist" not in data and member.role == StaffMember.Role.PHYSIOTHERAPIST:
         # A physiotherapist starts with their own patients; "Everyone" is one click away.
@@ -93,21 +88,14 @@ def _overview_for(request: HttpRequest, member: StaffMember):
     if not form.is_valid():
         return form, None
     chosen = form.cleaned_data["physiotherapist"]
-    rows = clinic_overview(clinic=member.clinic, physiotherapist=form.staff.get(chosen))
-    if chosen == NO_PHYSIOTHERAPIST:
-        rows = [row for row in rows if row.patient.physiotherapist_id is None]
-    sort = form.cleaned_data["sort"] or "name"
-    key = SORTS[sort.lstrip("-")]
-    keyed = [(key(row), row) for row in rows]
-    present = [pair for pair in keyed if pair[0] is not None]
-    present.sort(key=lambda pair: pair[0], reverse=sort.startswith("-"))
-    return form, [row for _, row in present] + [row for value, row in keyed if value is None]
-
-
-def _most_urgent_first(row: PatientOverview):
-    """The "Needs attention" order: most reasons first, then by name (stable across pages)."""
-    patient = row.patient
-    return (-len(row.reasons), patient.last_name.lower(), patient.first_name.lower(), patient.pk)
+    home = staff_home(
+        clinic=member.clinic,
+        physiotherapist=form.staff.get(chosen),
+        no_physiotherapist=chosen == NO_PHYSIOTHERAPIST,
+        sort=form.cleaned_data["sort"] or "name",
+        staff=form.staff.values(),
+    )
+    return form, home
 
 
 def _dashboard_query(query: QueryDict) -> QueryDict:
@@ -125,14 +113,14 @@ def _dashboard_query(query: QueryDict) -> QueryDict:
 def dashboard(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
-    form, rows = _overview_for(request, member)
-    if rows is None:
+    form, home = _overview_for(request, member)
+    if home is None:
         return render(request, "staff/dashboard.html", {"form": form, "member": member}, status=400)
-    attention = sorted((row for row in rows if row.needs_attention), key=_most_urgent_first)
-    attention_page = Paginator(attention, ATTENTION_PER_PAGE).get_page(
+    # Each list reads only its page (patients.review.selectors.SummaryRows).
+    attention_page = Paginator(home.attention, ATTENTION_PER_PAGE).get_page(
         request.GET.get("attention_page")
     )
-    page = Paginator(rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(home.rows, PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
     sort = form.cleaned_data["sort"] or "name"
     base = _dashboard_query(request.GET)
     for name in ("page", "attention_page"):
@@ -171,10 +159,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "form": form,
         "member": member,
-        "rows": rows,
+        "rows": home.rows,
         "page": page,
         "page_query": link(page=None),
-        "attention": attention,
+        "attention": home.attention,
         "attention_page": attention_page,
         "attention_query": link(attention_page=None),
         "columns": columns,
@@ -224,8 +212,8 @@ def _percent(value: int | None):
 def dashboard_export(request: HttpRequest) -> HttpResponse:
     member = request.staff
     audit_patient(request, None)
-    form, rows = _overview_for(request, member)
-    if rows is None:
+    form, home = _overview_for(request, member)
+    if home is None:
         return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain")
     header = [
         _("Patient"),
@@ -263,7 +251,7 @@ def dashboard_export(request: HttpRequest) -> HttpResponse:
         ]
 
     filename = f"limber-adherence-{member.clinic.today().isoformat()}.csv"
-    return csv_response(filename, header, (cells(row) for row in rows))
+    return csv_response(filename, header, (cells(row) for row in home.rows))
 
 
 class ReviewForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from patients.models import PAIN_MAX, Assignment, Completion, Session
 from patients.plans.progression import step_in_force
 from patients.plans.schedule import assignment_state
+from patients.review.summaries import summary_touch
 from routines.models import RoutineStep
 
 # A pain this high at the end of a session flags it and asks the patient to call the clinic.
@@ -283,4 +284,6 @@ def session_finish(
     if not won:
         session.refresh_from_db()
         raise SessionAlreadyFinished
+    # A queryset update sends no signal: the staff home page's figures are told here.
+    summary_touch(patient_id=session.patient_id)
     return session
