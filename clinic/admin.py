@@ -28,6 +28,7 @@ class ClinicAdmin(ClinicScopedAdmin):
                 "fields": [
                     "name",
                     "timezone",
+                    "language",
                     "require_two_factor_for_staff",
                     "player_automatic_flow",
                 ]
@@ -119,8 +120,17 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["username", "first_name", "last_name", "email", "password", "clinic", "role"]
-        return ["user", "clinic", "role"]
+            return [
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "clinic",
+                "role",
+                "language",
+            ]
+        return ["user", "clinic", "role", "language"]
 
     def get_readonly_fields(self, request, obj=None):
         # The add form makes a new sign-in; an existing one is never swapped for another,

@@ -11,7 +11,6 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext_lazy as _
 
 from clinic.proxies import trusted_proxy_ips
 
@@ -83,6 +82,8 @@ MIDDLEWARE = [
     "clinic.middleware.Utf8FormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: a signed-in person's own language, else their clinic's.
+    "clinic.languages.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "clinic.accounts.middleware.SessionPolicyMiddleware",
     # After the session policy: a half-signed-in staff member reaches only the second step.
@@ -107,6 +108,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
