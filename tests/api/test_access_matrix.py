@@ -220,12 +220,15 @@ def _snapshot(world) -> str:
     exercise, template = world["exercise"], world["template"]
     for row in (exercise, template, world["patient"], world["session"]):
         row.refresh_from_db()
+    world["patient"].clinic.refresh_from_db()
     return json.dumps(
         [
             exercise.name,
             template.name,
             list(template.steps.values_list("id", "archived_at", "note")),
             world["patient"].first_name,
+            world["patient"].language,
+            world["patient"].clinic.language,
             world["patient"].assignments.count(),
             world["session"].finished_at is not None,
             Completion.objects.filter(session=world["session"]).count(),
@@ -277,5 +280,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 64
+    assert len(OPERATIONS) == 68
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}-]+/", path) for path in paths)
