@@ -20,11 +20,12 @@ def javascript_catalog_url() -> str:
 
 @register.inclusion_tag("_language_switch.html", takes_context=True)
 def language_switch(context) -> dict:
-    """One button per other language, each named in its own language."""
+    """One button per other language, each named in its own language, without the region
+    while only one variant is offered ("Français"): short enough for a 360 px header."""
     request = context.get("request")
     current = translation.get_language()
     others = [
-        {"code": code, "name": name, "lang": _html_lang(code)}
+        {"code": code, "name": name.split(" (")[0], "lang": _html_lang(code)}
         for code, name in settings.LANGUAGES
         if code != current
     ]
