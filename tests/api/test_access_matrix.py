@@ -96,6 +96,8 @@ def ours(world, therapist):
         # Reminders are addressed by the patient's id; the log lists rows of our patient.
         "reminders": world["patient"].id,
         "reminder_deliveries": world["patient"].id,
+        # The clinic's settings (/api/v1/clinic/): another clinic's staff see only theirs.
+        "clinic": therapist.clinic_id,
     }
 
 
@@ -199,7 +201,8 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
             "today": ours["assignments"],
             "plan": ours["assignments"],
         }.get(resource, ours.get(resource))
-        if ours_of_kind in _ids_in(data, key):
+        # /me/language/ has no object of ours to list: the caller's own language only.
+        if ours_of_kind is not None and ours_of_kind in _ids_in(data, key):
             return f"our {resource} {ours_of_kind} listed"
         return None
     # A write to a collection succeeded: only acceptable when it made their own object.
