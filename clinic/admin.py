@@ -29,6 +29,7 @@ class ClinicAdmin(ClinicScopedAdmin):
                 "fields": [
                     "name",
                     "timezone",
+                    "language",
                     "require_two_factor_for_staff",
                     "player_automatic_flow",
                 ]
@@ -120,8 +121,17 @@ class StaffMemberAdmin(ClinicScopedAdmin):
 
     def get_fields(self, request, obj=None):
         if obj is None:
-            return ["username", "first_name", "last_name", "email", "password", "clinic", "role"]
-        return ["user", "clinic", "role"]
+            return [
+                "username",
+                "first_name",
+                "last_name",
+                "email",
+                "password",
+                "clinic",
+                "role",
+                "language",
+            ]
+        return ["user", "clinic", "role", "language"]
 
     def get_readonly_fields(self, request, obj=None):
         # The add form makes a new sign-in; an existing one is never swapped for another,

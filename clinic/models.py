@@ -1,5 +1,6 @@
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -11,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import dates
 from clinic.validators import validate_name, validate_text
+
+# The languages a person or a clinic may choose (settings.LANGUAGES); blank on a person
+# means "not chosen": their browser's language, else their clinic's, is used instead.
+LANGUAGE_CHOICES = settings.LANGUAGES
 
 
 def validate_timezone(value: str) -> None:
@@ -105,6 +110,18 @@ class Clinic(models.Model):
         validators=[validate_name],
         help_text=_("Printed on patients' handouts."),
     )
+    # For everyone of the clinic who has not chosen a language and whose browser asks for
+    # none that Limber speaks (clinic/languages/resolve.py).
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=LANGUAGE_CHOICES,
+        default="en",
+        help_text=_(
+            "For staff and patients who have not chosen a language and whose browser "
+            "asks for none that Limber offers."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -124,6 +141,10 @@ class Clinic(models.Model):
             models.CheckConstraint(
                 condition=Q(attention_pain__gte=1, attention_pain__lte=10),
                 name="clinic_attention_pain_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=list(dict(LANGUAGE_CHOICES))),
+                name="clinic_language_known",
             ),
         ]
 
@@ -149,6 +170,9 @@ class StaffMember(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=Role.choices, default=Role.PHYSIOTHERAPIST
     )
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, blank=True, default=""
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -157,6 +181,10 @@ class StaffMember(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(role__in=["physio", "admin"]), name="staffmember_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["", *dict(LANGUAGE_CHOICES)]),
+                name="staffmember_language_known",
             ),
         ]
 

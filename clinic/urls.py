@@ -47,6 +47,7 @@ urlpatterns = [
     path("manifest.webmanifest", pwa.manifest, name="manifest"),
     path("favicon.ico", pwa.favicon, name="favicon"),
     path("keep-alive/", keep_alive, name="keep_alive"),
+    path("", include("clinic.languages.urls")),
     path("two-factor/", include("clinic.accounts.twofactor.urls")),
     path("password-reset/", password_reset.PasswordResetView.as_view(), name="password_reset"),
     path(

@@ -75,6 +75,7 @@ class PatientAdmin(AuditedAdminMixin, ClinicScopedAdmin):
         "phone",
         "referral_reason",
         "physiotherapist",
+        "language",
         "user",
         "archived_at",
         "staff_pages",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic import dates
 from clinic.account_kinds import check_patient_account
+from clinic.models import LANGUAGE_CHOICES
 from clinic.validators import validate_date_in_range, validate_name, validate_text
 from routines.models import Sides
 
@@ -42,6 +43,10 @@ class Patient(models.Model):
         _("reason for referral"), max_length=2000, blank=True, validators=[validate_text]
     )
     archived_at = models.DateTimeField(_("archived"), null=True, blank=True)
+    # Blank: not chosen; the browser's language, else the clinic's, is used instead.
+    language = models.CharField(
+        _("language"), max_length=10, choices=LANGUAGE_CHOICES, blank=True, default=""
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -61,6 +66,10 @@ class Patient(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(first_name=""), name="patient_first_name_not_empty"
+            ),
+            models.CheckConstraint(
+                condition=Q(language__in=["", *dict(LANGUAGE_CHOICES)]),
+                name="patient_language_known",
             ),
         ]
 

@@ -22,9 +22,17 @@ class StaffInviteForm(forms.Form):
 
 
 class ClinicContactForm(forms.ModelForm):
-    """The clinic's contact details, printed on patients' handouts."""
+    """The clinic's contact details, printed on patients' handouts, and its language."""
 
     class Meta:
         model = Clinic
-        fields = ["address", "phone"]
+        fields = ["address", "phone", "language"]
         widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A form sent without it (an older page) keeps the clinic's language.
+        self.fields["language"].required = False
+
+    def clean_language(self) -> str:
+        return self.cleaned_data.get("language") or self.instance.language

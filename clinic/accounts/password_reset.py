@@ -22,9 +22,11 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from clinic.audit.trail import audit_record
+from clinic.languages.resolve import user_language
 from clinic.middleware import client_ip
 from clinic.models import AuditEvent, User
 
@@ -59,14 +61,16 @@ class LimberPasswordResetForm(PasswordResetForm):
         html_email_template_name=None,
     ):
         # Django would send to the sign-in's address; a patient's may be on their record.
-        super().send_mail(
-            subject_template_name,
-            email_template_name,
-            context,
-            from_email,
-            self.cleaned_data["email"],
-            html_email_template_name,
-        )
+        # In the account's language, whoever asked from whichever browser (subject too).
+        with translation.override(user_language(context["user"])):
+            super().send_mail(
+                subject_template_name,
+                email_template_name,
+                context,
+                from_email,
+                self.cleaned_data["email"],
+                html_email_template_name,
+            )
 
 
 def _over_limit(key: str, limit: int) -> bool:

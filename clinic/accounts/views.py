@@ -8,6 +8,7 @@ from django.core.mail import send_mail
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -17,6 +18,8 @@ from clinic.access import staff_member
 from clinic.accounts.decorators import clinic_admin_required
 from clinic.accounts.forms import ClinicContactForm, StaffInviteForm
 from clinic.accounts.services import clinic_contact_update, staff_invite, staff_set_active
+from clinic.languages.resolve import person_language
+from clinic.languages.services import clinic_language_set
 from clinic.models import StaffMember
 from clinic.throttle import WELCOME, throttle_failure, throttle_retry_after, too_many_guesses
 
@@ -59,7 +62,9 @@ def clinic_contact(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         clinic.refresh_from_db()
         return _staff_list_page(request, form, status=400)
+    language = form.cleaned_data.pop("language")
     clinic_contact_update(clinic=clinic, **form.cleaned_data)
+    clinic_language_set(clinic=clinic, language=language)
     messages.success(request, _("Contact details saved."))
     return redirect("team:staff_list")
 
@@ -79,6 +84,12 @@ def staff_create(request: HttpRequest) -> HttpResponse:
 def _send_welcome(request: HttpRequest, member: StaffMember) -> str:
     """Email the member their username and a link to choose a password; returns the link."""
     url = _welcome_url(request, member)
+    with translation.override(person_language(member)):
+        _send_welcome_mail(member, url)
+    return url
+
+
+def _send_welcome_mail(member: StaffMember, url: str) -> None:
     send_mail(
         _("Your Limber account at %(clinic)s") % {"clinic": member.clinic.name},
         _(
@@ -96,7 +107,6 @@ def _send_welcome(request: HttpRequest, member: StaffMember) -> str:
         None,
         [member.user.email],
     )
-    return url
 
 
 @clinic_admin_required

@@ -4,7 +4,9 @@ registered here."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clinic.accounts.api import ClinicSettingsView
 from clinic.api.tokens.api import ApiTokenViewSet
+from clinic.languages.api import MyLanguageView
 from patients.outcomes.api import (
     DueViewSet,
     QuestionnaireViewSet,
@@ -47,6 +49,8 @@ router.register("questionnaire-responses", ResponseViewSet, basename="response")
 
 urlpatterns = [
     *router.urls,
+    path("me/language/", MyLanguageView.as_view(), name="my-language"),
+    path("clinic/", ClinicSettingsView.as_view(), name="clinic-settings"),
     path(
         "routines/<int:routine_id>/steps/<int:step_id>/progression/",
         StepProgressionView.as_view(),

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clinic.languages.resolve import person_language
+
 from .models import Delivery
 
 
@@ -106,7 +108,7 @@ def reminder_email(delivery: Delivery) -> EmailMessage:
 
 
 def send_email(delivery: Delivery) -> None:
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(person_language(delivery.patient)):
         message = reminder_email(delivery)
     message.connection = get_connection(fail_silently=False)
     message.send()
@@ -136,7 +138,7 @@ def send_push(delivery: Delivery) -> None:
     subscriptions = list(patient.push_subscriptions.filter(gone_at__isnull=True))
     if not subscriptions:
         raise PermanentFailure(_("no device with notifications on"))
-    with translation.override(settings.LANGUAGE_CODE):
+    with translation.override(person_language(delivery.patient)):
         data = json.dumps(push_payload(delivery))
     delivered, retry, refused = 0, [], []
     for subscription in subscriptions:

@@ -9,12 +9,13 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clinic import dates
 from clinic.account_kinds import patient_account_problem
 from clinic.accounts.signin import user_sign_out_everywhere
+from clinic.languages.resolve import person_language
 from clinic.models import Clinic, StaffMember
 from patients.models import Invitation, Patient
 from patients.roster.selectors import token_hash
@@ -30,6 +31,7 @@ PATIENT_FIELDS = (
     "birth_year",
     "phone",
     "referral_reason",
+    "language",
 )
 
 
@@ -54,10 +56,12 @@ def patient_create(
     birth_year: int | None = None,
     phone: str = "",
     referral_reason: str = "",
+    language: str = "",
 ) -> Patient:
     _check_physiotherapist(clinic, physiotherapist)
     patient = Patient(
         clinic=clinic,
+        language=language,
         birth_year=birth_year,
         phone=phone,
         referral_reason=referral_reason,
@@ -147,7 +151,14 @@ def invitation_create(
 
 
 def invitation_send_email(*, invitation: Invitation, url: str) -> None:
+    """The invitation link by email, in the patient's language (their choice, else the
+    clinic's), subject included."""
     patient = invitation.patient
+    with translation.override(person_language(patient)):
+        _send_invitation(patient=patient, invitation=invitation, url=url)
+
+
+def _send_invitation(*, patient: Patient, invitation: Invitation, url: str) -> None:
     body = _(
         "Hello %(name)s,\n\n"
         "%(clinic)s has prepared exercises for you in Limber. Open this link to start "

@@ -96,6 +96,8 @@ def ours(world, therapist):
         # Reminders are addressed by the patient's id; the log lists rows of our patient.
         "reminders": world["patient"].id,
         "reminder_deliveries": world["patient"].id,
+        # The clinic's settings (/api/v1/clinic/): another clinic's staff see only theirs.
+        "clinic": therapist.clinic_id,
     }
 
 
@@ -199,7 +201,8 @@ def _check(actor: str, method: str, path: str, response, ours: dict) -> str | No
             "today": ours["assignments"],
             "plan": ours["assignments"],
         }.get(resource, ours.get(resource))
-        if ours_of_kind in _ids_in(data, key):
+        # /me/language/ has no object of ours to list: the caller's own language only.
+        if ours_of_kind is not None and ours_of_kind in _ids_in(data, key):
             return f"our {resource} {ours_of_kind} listed"
         return None
     # A write to a collection succeeded: only acceptable when it made their own object.
@@ -220,12 +223,15 @@ def _snapshot(world) -> str:
     exercise, template = world["exercise"], world["template"]
     for row in (exercise, template, world["patient"], world["session"]):
         row.refresh_from_db()
+    world["patient"].clinic.refresh_from_db()
     return json.dumps(
         [
             exercise.name,
             template.name,
             list(template.steps.values_list("id", "archived_at", "note")),
             world["patient"].first_name,
+            world["patient"].language,
+            world["patient"].clinic.language,
             world["patient"].assignments.count(),
             world["session"].finished_at is not None,
             Completion.objects.filter(session=world["session"]).count(),
@@ -277,5 +283,5 @@ def test_access_matrix_leaks_nothing(
 def test_access_matrix_covers_every_operation_of_the_schema():
     """The matrix is built from the schema, so a new endpoint joins it by itself."""
     paths = {path for _method, path in OPERATIONS}
-    assert len(OPERATIONS) == 64
+    assert len(OPERATIONS) == 68
     assert all(re.fullmatch(r"/api/v1/[a-z_/{}-]+/", path) for path in paths)

@@ -66,6 +66,10 @@ NOT_PATIENT_DATA = {
     "outcomes:questionnaire_import": "adds a questionnaire to the clinic",
     "outcomes:questionnaire_detail": "one questionnaire's items and licence",
     "outcomes:questionnaire_fhir": "one questionnaire as FHIR",
+    "language_switch": "the caller's own language (issue 20)",
+    "javascript_catalog": "the JavaScript strings' translations, the same for everyone",
+    "api:my-language": "the caller's own language",
+    "api:clinic-settings": "the clinic's language, address and phone: no patient's data",
 }
 # Admin areas of models that hold no patient data.
 NOT_PATIENT_DATA_PREFIXES = (
@@ -526,6 +530,7 @@ TAKES_POST = set(WRITES) | {
     "outcomes:answer",
     "outcomes:plan_questionnaires",
     "outcomes:questionnaire_import",
+    "language_switch",
 }
 PAGES = [
     route

@@ -122,6 +122,8 @@ def candidates(route: Route, param: str, prefer: dict) -> list[str]:
         return [v for v in (real, GARBAGE["int"]) if v] + [GARBAGE["text"]]
     if lowered in ("fmt", "format"):
         return ["json", "csv", "xml"]
+    if lowered == "language":  # /jsi18n/<language>.js: the JavaScript catalog
+        return ["fr-ca", "en", GARBAGE["text"]]
     if lowered == "app_label":
         return ["patients", "clinic", "nosuchapp"]
     if lowered == "name":  # /media/<name>: a stored picture's name

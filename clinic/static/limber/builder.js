@@ -17,6 +17,9 @@
   let dirty = form.dataset.unsaved === "true";
   let submitting = false;
 
+  // Django's JavaScript catalog (/jsi18n/<language>.js, loaded first by base.html).
+  const ngettext = window.ngettext || ((singular, plural, count) => (count === 1 ? singular : plural));
+
   function format(text, values) {
     return text.replace(/%\((\w+)\)s/g, (match, key) => (key in values ? values[key] : match));
   }
@@ -232,7 +235,11 @@
     const count = document.getElementById("search-count");
     if (event.target.id === "search-results" || (count && event.target.contains(count))) {
       const list = document.querySelectorAll("#search-results li");
-      announce(count && count.textContent.trim() ? count.textContent.trim() : list.length + "");
+      const counted = format(
+        ngettext("%(count)s exercise found", "%(count)s exercises found", list.length),
+        { count: list.length },
+      );
+      announce(count && count.textContent.trim() ? count.textContent.trim() : counted);
     }
   });
 

@@ -20,6 +20,17 @@
   var FLASH_MS = 1500;
 
   var data = player.dataset;
+
+  /* Django's JavaScript catalog (/jsi18n/<language>.js, loaded first by base.html): how
+   * the player joins two translated pieces, since each language punctuates them its own way
+   * (French puts a space before a colon). Without the catalog, English. */
+  var gettext = window.gettext || function (message) { return message; };
+  var interpolate = window.interpolate || function (format, values) {
+    return format.replace(/%\((\w+)\)s/g, function (match, key) { return String(values[key]); });
+  };
+  function joined(format, values) {
+    return interpolate(format, values, true);
+  }
   var queueKey = "limber:queue:" + data.session;
   var painFlag = parseInt(data.painFlag, 10);
   var csrfInput = player.querySelector("input[name=csrfmiddlewaretoken]");
@@ -428,7 +439,9 @@
   }
 
   function showPhase() {
-    el.phase.textContent = paused ? text("paused") + ": " + phaseLabel() : phaseLabel();
+    el.phase.textContent = paused
+      ? joined(gettext("%(state)s: %(phase)s"), { state: text("paused"), phase: phaseLabel() })
+      : phaseLabel();
     el.count.textContent = String(phase.remaining);
     el.hint.textContent = phase.kind === "repRest"
       ? text("nextRep", { n: phase.rep + 1, total: current.step.reps })
@@ -486,7 +499,9 @@
       run("ready", rep, GET_READY_SECONDS);
     } else if (kind === "hold") {
       var label = step.reps > 1 ? text("holdRep", { n: rep, total: step.reps }) : text("hold");
-      announce(label + ". " + text("holdFor", { seconds: step.hold }, step.hold));
+      announce(joined(gettext("%(what)s. %(how_long)s"), {
+        what: label, how_long: text("holdFor", { seconds: step.hold }, step.hold)
+      }));
       run("hold", rep, step.hold);
     } else if (kind === "repRest") {
       announce(text("restFor", { seconds: step.repRest }, step.repRest));
@@ -529,7 +544,7 @@
       announce(label);
       startPhase("ready", 1);
     } else {
-      announce(label + " " + text("pressStart"));
+      announce(joined(gettext("%(what)s %(next)s"), { what: label, next: text("pressStart") }));
       waitForPatient(label, text("pressStart"));
     }
   }
@@ -696,7 +711,11 @@
     var count = units.filter(function (u) { return done[u.key]; }).length;
     var what = unitWords(unit);
     el.announceProgress.textContent = text(status === "done" ? "unitDone" : "unitSkipped", {
-      name: unit.step.name + (what ? " (" + what + ")" : ""), done: count, total: units.length
+      name: what
+        ? joined(gettext("%(exercise)s (%(part)s)"), { exercise: unit.step.name, part: what })
+        : unit.step.name,
+      done: count,
+      total: units.length
     });
     if (current) {
       transition(unit, status);

@@ -1,0 +1,47 @@
+"""The language switcher and the JavaScript catalog's URL, for base.html."""
+
+from django import template
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from clinic.languages.views import catalog_version
+
+register = template.Library()
+
+
+@register.simple_tag
+def javascript_catalog_url() -> str:
+    """The catalog in the page's language, at a URL that changes with its contents."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    url = reverse("javascript_catalog", args=[language])
+    return f"{url}?v={catalog_version(language)}"
+
+
+@register.inclusion_tag("_language_switch.html", takes_context=True)
+def language_switch(context) -> dict:
+    """One button per other language, each named in its own language, without the region
+    while only one variant is offered ("Français"): short enough for a 360 px header."""
+    request = context.get("request")
+    current = translation.get_language()
+    others = [
+        {"code": code, "name": name.split(" (")[0], "lang": _html_lang(code)}
+        for code, name in settings.LANGUAGES
+        if code != current
+    ]
+    return {
+        "others": others,
+        "next": request.get_full_path() if request is not None else "/",
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def html_lang(code: str) -> str:
+    """BCP 47 as people write it: fr-CA rather than Django's fr-ca."""
+    return _html_lang(code or settings.LANGUAGE_CODE)
+
+
+def _html_lang(code: str) -> str:
+    language, _dash, region = code.partition("-")
+    return f"{language}-{region.upper()}" if region else language
