@@ -68,7 +68,8 @@ class AppServer:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "PYTEST")) and key != "DEBUG"
+            # SIGNED_IN_CACHE as in production: on only with the Redis both servers share.
+            if not key.startswith(("DJANGO_", "PYTEST")) and key not in ("DEBUG", "SIGNED_IN_CACHE")
         }
         env.update(
             SECRET_KEY=SECRET,
