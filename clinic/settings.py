@@ -132,6 +132,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # one round trip per checkout makes a database restart or terminated backends invisible,
     # as a dead connection is replaced before a request gets it instead of becoming a 500.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Prepared statements (issue 21): with server-side binding psycopg sends the parameters
+    # apart from the statement, so it can prepare a statement it has run DATABASE_PREPARE_THRESHOLD
+    # times on a connection; PostgreSQL then skips parsing and planning it again. Off for a
+    # PgBouncer in transaction mode older than 1.21 (docs/deploy.md).
+    if envbool("DATABASE_PREPARED_STATEMENTS", "1"):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            server_side_binding=True,
+            prepare_threshold=envint("DATABASE_PREPARE_THRESHOLD", 2),
+        )
     if envbool("DATABASE_POOL", "1"):
         # Kept beside any options the URL carries (e.g. ?options=-c synchronous_commit=off).
         DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
