@@ -68,6 +68,17 @@ def cached_user(user_id, load: Callable[[], User | None]) -> User | None:
     return user
 
 
+def signed_in_user(user_id) -> User | None:
+    """The user `user_id` with their staff membership or patient record, each with its
+    clinic: from the cache, else in one query (and cached)."""
+
+    def load() -> User | None:
+        users = User._default_manager.select_related("staff__clinic", "patient__clinic")
+        return users.filter(pk=user_id).first()
+
+    return cached_user(user_id, load)
+
+
 def forget_users(user_ids: Iterable) -> None:
     """Make the next request of each user read them from the database: now, and again once
     the current transaction commits (a request in between may have cached the old rows)."""

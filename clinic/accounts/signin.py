@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
-from clinic.accounts.signed_in import cached_user, forget_users
+from clinic.accounts.signed_in import forget_users, signed_in_user
 from clinic.models import User
 
 SIGNED_IN_AT = "limber_signed_in_at"
@@ -77,16 +77,8 @@ class RoleBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        user = cached_user(user_id, lambda: self._load_user(user_id))
+        user = signed_in_user(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
-
-    @staticmethod
-    def _load_user(user_id) -> User | None:
-        users = User._default_manager.select_related("staff__clinic", "patient__clinic")
-        try:
-            return users.get(pk=user_id)
-        except User.DoesNotExist:
-            return None
 
 
 def user_for_sign_in(entered: str) -> User | None:

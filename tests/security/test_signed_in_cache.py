@@ -154,7 +154,7 @@ def test_a_user_changed_while_being_read_is_not_cached_stale(patient):
     user_id = patient.user_id
 
     def load_then_change():
-        user = backend._load_user(user_id)
+        user = get_user_model().objects.select_related("patient__clinic").get(pk=user_id)
         Patient.objects.filter(pk=patient.pk).update(first_name="Changed")
         get_user_model().objects.filter(pk=user_id).update(is_active=False)
         signed_in.forget_users([user_id])
@@ -174,3 +174,34 @@ def test_without_the_setting_every_request_reads_the_user(client, patient, setti
     with CaptureQueriesContext(connection) as queries:
         assert client.get(TODAY).status_code == 200
     assert 'FROM "clinic_user"' in _tables_read(queries)
+
+
+def test_api_key_requests_read_the_key_but_not_the_user(therapist):
+    from django.db import connection
+    from rest_framework.test import APIClient
+
+    from clinic.api.tokens.services import api_token_create
+
+    _token, raw = api_token_create(user=therapist.user, name="Integration")
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    url = reverse("api:patient-list")
+    assert api.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(url).status_code == 200
+    sql = _tables_read(queries)
+    assert "apitokens_apitoken" in sql
+    assert 'FROM "clinic_user"' not in sql
+
+
+def test_api_key_of_a_deactivated_member_is_refused_at_once(therapist, clinic_admin):
+    from rest_framework.test import APIClient
+
+    from clinic.api.tokens.services import api_token_create
+
+    _token, raw = api_token_create(user=therapist.user, name="Integration")
+    api = APIClient(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    url = reverse("api:patient-list")
+    assert api.get(url).status_code == 200
+    admin = _signed_in(Client(), clinic_admin.user)
+    assert admin.post(reverse("team:staff_deactivate", args=[therapist.id])).status_code == 302
+    assert api.get(url).status_code == 401
