@@ -31,7 +31,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 
 from clinic.models import Clinic, StaffMember, User
 
@@ -108,6 +108,19 @@ def _forget_owner(sender, instance, **kwargs) -> None:
     forget_users([instance.user_id])
 
 
+def _forget_previous_owner(sender, instance, update_fields=None, **kwargs) -> None:
+    """A staff membership or patient record moved to another sign-in (or none): the user it
+    leaves must lose it at once too. One look-up, only when the link may have changed."""
+    if instance._state.adding or instance.pk is None:
+        return
+    if update_fields is not None and "user" not in update_fields:
+        return
+    stored = sender._default_manager.filter(pk=instance.pk).values_list("user_id", flat=True)
+    previous = stored.first()
+    if previous is not None and previous != instance.user_id:
+        forget_users([previous])
+
+
 def _forget_clinic(sender, instance, **kwargs) -> None:
     forget_clinic(instance.pk)
 
@@ -129,3 +142,7 @@ def connect() -> None:
     for sender, receiver in receivers:
         for name, signal in (("save", post_save), ("delete", post_delete)):
             signal.connect(receiver, sender=sender, dispatch_uid=f"{_PREFIX}:{sender}:{name}")
+    for sender in (StaffMember, "patients.Patient"):
+        pre_save.connect(
+            _forget_previous_owner, sender=sender, dispatch_uid=f"{_PREFIX}:{sender}:relink"
+        )

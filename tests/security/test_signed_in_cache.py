@@ -205,3 +205,13 @@ def test_api_key_of_a_deactivated_member_is_refused_at_once(therapist, clinic_ad
     admin = _signed_in(Client(), clinic_admin.user)
     assert admin.post(reverse("team:staff_deactivate", args=[therapist.id])).status_code == 302
     assert api.get(url).status_code == 401
+
+
+def test_a_patient_record_moved_to_another_sign_in_leaves_the_old_one_at_once(client, patient):
+    old_user = patient.user
+    _signed_in(client, old_user)
+    assert client.get(TODAY).status_code == 200
+    record = Patient.objects.get(pk=patient.pk)
+    record.user = factories.make_user("someone-else")
+    record.save()
+    assert client.get(TODAY).status_code == 404
