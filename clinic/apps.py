@@ -8,8 +8,11 @@ class ClinicConfig(AppConfig):
     verbose_name = _("Clinic")
 
     def ready(self) -> None:
-        # Connects the sign-in receivers (session clock, expiry).
-        from clinic.accounts import signin  # noqa: F401
+        # Connects the sign-in receivers (session clock, expiry) and those that forget a
+        # cached signed-in user when their rows change.
+        from clinic.accounts import signed_in, signin  # noqa: F401
+
+        signed_in.connect()
 
 
 class LimberAdminConfig(admin_apps.AdminConfig):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
+from clinic.accounts.signed_in import forget_users, signed_in_user
 from clinic.models import User
 
 SIGNED_IN_AT = "limber_signed_in_at"
@@ -56,7 +57,8 @@ class RoleBackend(ModelBackend):
     """Django's username-and-password sign-in. A signed-in request's user arrives with their
     role, the staff membership or the patient record, each with its clinic, in the same
     query: nearly every page needs one of them, and a query more per request is the price
-    of a page (clinic/benchmark/notes.md)."""
+    of a page (clinic/benchmark/notes.md). Between requests that bundle is cached
+    (clinic.accounts.signed_in), so a signed-in request usually reads no user at all."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """A username or an email address, in any case (issue 14): staff and patients are
@@ -75,12 +77,8 @@ class RoleBackend(ModelBackend):
         return None
 
     def get_user(self, user_id):
-        users = User._default_manager.select_related("staff__clinic", "patient__clinic")
-        try:
-            user = users.get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = signed_in_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 def user_for_sign_in(entered: str) -> User | None:
@@ -181,6 +179,8 @@ class SignInView(LoginView):
 def user_sign_out_everywhere(*, user: AbstractBaseUser) -> None:
     """End every session of `user` on every device at their next request."""
     User.objects.filter(pk=user.pk).update(session_version=F("session_version") + 1)
+    # An update sends no signal: the cached user (with the old version) is forgotten here.
+    forget_users([user.pk])
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from clinic import dates
 from clinic.account_kinds import patient_account_problem
+from clinic.accounts.signed_in import forget_users
 from clinic.accounts.signin import user_sign_out_everywhere
 from clinic.languages.resolve import person_language
 from clinic.models import Clinic, StaffMember
@@ -122,6 +123,8 @@ def patient_access_revoke(*, patient: Patient) -> Patient:
         get_user_model().objects.filter(
             id=patient.user_id, is_staff=False, is_superuser=False, staff__isnull=True
         ).update(is_active=False)
+        # An update sends no signal: forget the cached sign-in, so the next request is refused.
+        forget_users([patient.user_id])
     return patient
 
 

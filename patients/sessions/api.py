@@ -36,6 +36,7 @@ from patients.sessions.selectors import (
     patient_today,
     sessions_for_patient,
     sessions_for_staff,
+    step_with_exercise,
 )
 from patients.sessions.services import (
     STEP_NOT_IN_ROUTINE,
@@ -146,10 +147,10 @@ class CompletionInputSerializer(serializers.Serializer):
     recorded_at = fields.DateTimeField(required=False)
 
     def validate_step(self, value: int) -> RoutineStep:
-        try:
-            return RoutineStep.objects.select_related("exercise", "progression").get(id=value)
-        except RoutineStep.DoesNotExist:
-            raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE)) from None
+        step = step_with_exercise(value)
+        if step is None:
+            raise serializers.ValidationError(str(STEP_NOT_IN_ROUTINE))
+        return step
 
     def validate(self, data):
         key = self.context.get("idempotency_key")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.validators import validate_text
 from patients.models import PAIN_MAX, Completion, Session
+from patients.sessions.selectors import step_with_exercise
 from patients.sessions.services import STEP_NOT_IN_ROUTINE
 from routines.models import RoutineStep
 
@@ -24,11 +25,7 @@ class CompletionForm(forms.Form):
     )
 
     def clean_step(self) -> RoutineStep:
-        step = (
-            RoutineStep.objects.select_related("exercise", "progression")
-            .filter(id=self.cleaned_data["step"])
-            .first()
-        )
+        step = step_with_exercise(self.cleaned_data["step"])
         if step is None:
             raise forms.ValidationError(STEP_NOT_IN_ROUTINE)
         return step

@@ -2,19 +2,21 @@
 read of sessions."""
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import connection
-from django.db.models import BooleanField, Count, Prefetch, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from clinic import sql
 from patients.models import Assignment, Completion, Patient, Session
 from patients.plans.progression import apply_prescriptions
 from patients.plans.schedule import assignment_state, sessions_due_on
 from patients.review.adherence import patient_streak
-from routines.models import RoutineStep
+from routines.models import Exercise, Routine, RoutineStep
+from routines.progression.models import ProgressionRule
 
 # "A pause covers the day", schedule.is_paused_on's rule, in SQL for the two reads below that
 # every patient makes most and that skip the ORM's compiler. `{assignment}` is the outer
@@ -125,20 +127,59 @@ def patient_session_history(*, patient: Patient) -> QuerySet[Session]:
     )
 
 
-def session_steps(*, session: Session) -> list[RoutineStep]:
-    """The session's routine steps in order, each with its exercise."""
-    return list(
-        RoutineStep.objects.filter(
-            routine_id=session.assignment.routine_id, archived_at__isnull=True
-        )
-        .select_related("exercise", "progression")
-        .order_by("position", "id")
+@functools.cache
+def _steps_sql(where: str) -> str:
+    return (
+        f"SELECT {sql.columns(RoutineStep, 's')}, {sql.columns(Exercise, 'e')},"  # noqa: S608 - constants only
+        f" {sql.columns(ProgressionRule, 'pr')}"
+        " FROM routines_routinestep s JOIN routines_exercise e ON e.id = s.exercise_id"
+        " LEFT JOIN progression_progressionrule pr ON pr.step_id = s.id"
+        f" WHERE {where} ORDER BY s.position, s.id"
     )
+
+
+def _steps(where: str, params) -> list[RoutineStep]:
+    """Steps each with its exercise and its progression rule (or None), as
+    select_related("exercise", "progression") gives them, through a cursor (clinic.sql)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_steps_sql(where), params)
+        rows = cursor.fetchall()
+    step_width, exercise_width = sql.width(RoutineStep), sql.width(Exercise)
+    steps = []
+    for row in rows:
+        step = sql.from_row(RoutineStep, row[:step_width])
+        step.exercise = sql.from_row(Exercise, row[step_width : step_width + exercise_width])
+        rule_row = row[step_width + exercise_width :]
+        rule = None if rule_row[0] is None else sql.from_row(ProgressionRule, rule_row)
+        if rule is not None:
+            rule.step = step
+        RoutineStep.progression.related.set_cached_value(step, rule)
+        steps.append(step)
+    return steps
+
+
+def session_steps(*, session: Session) -> list[RoutineStep]:
+    """The session's routine steps in order, each with its exercise (and progression)."""
+    return _steps("s.routine_id = %s AND s.archived_at IS NULL", (session.assignment.routine_id,))
+
+
+def step_with_exercise(step_id: int) -> RoutineStep | None:
+    """One step with its exercise and progression rule, archived or not: what a completion
+    names (services.completion_record checks that it belongs to the session)."""
+    if not 0 < step_id < 2**63:
+        return None
+    steps = _steps("s.id = %s", (step_id,))
+    return steps[0] if steps else None
 
 
 def session_done_units(*, session: Session) -> set[tuple[int, int, str]]:
     """(step id, set, side) of every unit already done or skipped in the session."""
-    return set(session.completions.values_list("step_id", "set_number", "side"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT step_id, set_number, side FROM patients_completion WHERE session_id = %s",
+            (session.id,),
+        )
+        return set(cursor.fetchall())
 
 
 @dataclass(frozen=True)
@@ -187,8 +228,19 @@ def sessions_for_staff(*, member) -> QuerySet[Session]:
     )
 
 
-# Built as an ORM subquery, the pause test cost as much CPU as the rest of the query.
-_SESSION_PLAN_PAUSED_SQL = _PAUSED_SQL.format(assignment="patients_session.assignment_id")
+# The patient's session (its page, every completion and the finish): plain SQL through a
+# cursor (clinic.sql), as the ORM spent more CPU compiling it than running it. The pause test
+# is schedule.is_paused_on's rule; the day is bound twice.
+@functools.cache
+def _patient_session_sql(with_routine: bool) -> str:
+    routine_columns = f", {sql.columns(Routine, 'r')}" if with_routine else ""
+    routine_join = " JOIN routines_routine r ON r.id = a.routine_id" if with_routine else ""
+    return (
+        f"SELECT {sql.columns(Session, 's')}, {sql.columns(Assignment, 'a')}{routine_columns},"  # noqa: S608 - constants only
+        f" {_PAUSED_SQL.format(assignment='a.id')}"
+        " FROM patients_session s JOIN patients_assignment a ON a.id = s.assignment_id"
+        f"{routine_join} WHERE s.id = %s AND s.patient_id = %s"
+    )
 
 
 def patient_session(
@@ -200,21 +252,31 @@ def patient_session(
     Recording a completion is what a patient does most, so the session also learns whether
     a pause covers its plan today (`paused_by_day`, read by services.completion_record), and
     the patient the request already holds (with its clinic) stands in for a join."""
+    try:
+        session_id = int(session_id)
+    except (TypeError, ValueError):
+        return None
+    if not 0 < session_id < 2**63:
+        return None
     today = patient.clinic.today()
     day = connection.ops.adapt_datefield_value(today)
-    # A constant statement; the day is a bound parameter.
-    paused = RawSQL(_SESSION_PLAN_PAUSED_SQL, (day, day), output_field=BooleanField())  # noqa: S611
-    sessions = (
-        Session.objects.filter(id=session_id, patient_id=patient.id)
-        .select_related("assignment__routine" if with_routine else "assignment")
-        .annotate(paused_today=paused)
-    )
-    try:
-        session = sessions.get()
-    except Session.DoesNotExist:
+    with connection.cursor() as cursor:
+        cursor.execute(_patient_session_sql(with_routine), (day, day, session_id, patient.id))
+        row = cursor.fetchone()
+    if row is None:
         return None
+    row = list(row)
+    session = sql.from_row(Session, row[: sql.width(Session)])
+    del row[: sql.width(Session)]
+    assignment = sql.from_row(Assignment, row[: sql.width(Assignment)])
+    del row[: sql.width(Assignment)]
+    if with_routine:
+        assignment.routine = sql.from_row(Routine, row[: sql.width(Routine)])
+        del row[: sql.width(Routine)]
+    session.assignment = assignment
     session.patient = patient
-    session.assignment.patient = patient
+    assignment.patient = patient
+    session.paused_today = bool(row[0])
     session.paused_by_day = {today: session.paused_today}
     return session
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clinic import sql
 from patients.models import PAIN_MAX, Assignment, Completion, Session
 from patients.plans.progression import step_in_force
 from patients.plans.schedule import assignment_state
@@ -219,12 +220,14 @@ def _completion_stored_as(completion: Completion) -> Completion | None:
 def _insert_one(instance: Model) -> None:
     """INSERT one new row; IntegrityError if a constraint refuses it. On its own the INSERT
     is its own transaction, so a refusal leaves nothing to undo; inside a caller's
-    transaction a savepoint keeps that transaction usable after one."""
+    transaction a savepoint keeps that transaction usable after one. A plain INSERT
+    (clinic.sql): a completion is the write patients make most, and Completion has no save()
+    or signal of its own to miss."""
     if transaction.get_connection().in_atomic_block:
         with transaction.atomic():
-            instance.save(force_insert=True)
+            sql.insert(instance)
     else:
-        instance.save(force_insert=True)
+        sql.insert(instance)
 
 
 def session_missing_sets(*, session: Session) -> list[tuple[RoutineStep, int, str]]:

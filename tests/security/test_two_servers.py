@@ -72,7 +72,8 @@ class AppServer:
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("DJANGO_", "PYTEST")) and key != "DEBUG"
+            # SIGNED_IN_CACHE as in production: on only with the Redis both servers share.
+            if not key.startswith(("DJANGO_", "PYTEST")) and key not in ("DEBUG", "SIGNED_IN_CACHE")
         }
         env.update(
             SECRET_KEY=SECRET,
@@ -83,6 +84,13 @@ class AppServer:
             STATIC_MANIFEST="0",
             AXES_FAILURE_LIMIT="3",
         )
+        if os.environ.get("REDIS_URL"):
+            # The servers share this process's keys in Redis: a change made here (signing a
+            # patient out everywhere) forgets the user they cached (clinic.accounts.signed_in),
+            # as the same change made through either server would.
+            from django.core.cache import cache
+
+            env["CACHE_KEY_PREFIX"] = cache.key_prefix
         env.update(overrides)
         self.process = subprocess.Popen(
             [

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
+from clinic.accounts.signed_in import signed_in_user
 from clinic.api.tokens.models import ApiToken
 from clinic.api.tokens.services import hash_token
 from clinic.throttle import API_KEY, throttle_failure, throttle_retry_after
@@ -36,18 +37,18 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         except UnicodeError:
             throttle_failure(scope=API_KEY, request=request)
             raise exceptions.AuthenticationFailed(_("This key is not valid.")) from None
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(token_hash=hash_token(raw), revoked_at__isnull=True)
-            .first()
-        )
-        if token is None or not token.user.is_active:
+        token = ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True).first()
+        # The key is read on every request (a revocation holds at once); its user with their
+        # role comes from the cache the browser's sign-in uses (clinic.accounts.signed_in).
+        user = signed_in_user(token.user_id) if token is not None else None
+        if user is None or not user.is_active:
             throttle_failure(scope=API_KEY, request=request)
             raise exceptions.AuthenticationFailed(_("This key is not valid or has been revoked."))
         now = timezone.now()
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             ApiToken.objects.filter(id=token.id).update(last_used_at=now)
-        return token.user, token
+        token.user = user
+        return user, token
 
     def authenticate_header(self, request) -> str:
         return self.keyword
