@@ -10,7 +10,8 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         # Connects the sign-in receivers (session clock, expiry) and those that forget a
         # cached signed-in user when their rows change.
-        from clinic.accounts import signed_in, signin  # noqa: F401
+        from clinic import signed_in
+        from clinic.accounts import signin  # noqa: F401
 
         signed_in.connect()
 

@@ -24,8 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from clinic.access import staff_member
-from clinic.accounts.signed_in import forget_users, signed_in_user
 from clinic.models import User
+from clinic.signed_in import forget_users, signed_in_user
 
 SIGNED_IN_AT = "limber_signed_in_at"
 LAST_SEEN_AT = "limber_last_seen_at"
@@ -58,7 +58,7 @@ class RoleBackend(ModelBackend):
     role, the staff membership or the patient record, each with its clinic, in the same
     query: nearly every page needs one of them, and a query more per request is the price
     of a page (clinic/benchmark/notes.md). Between requests that bundle is cached
-    (clinic.accounts.signed_in), so a signed-in request usually reads no user at all."""
+    (clinic.signed_in), so a signed-in request usually reads no user at all."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
         """A username or an email address, in any case (issue 14): staff and patients are

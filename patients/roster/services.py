@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from clinic import dates
 from clinic.account_kinds import patient_account_problem
-from clinic.accounts.signed_in import forget_users
 from clinic.accounts.signin import user_sign_out_everywhere
 from clinic.languages.resolve import person_language
 from clinic.models import Clinic, StaffMember
+from clinic.signed_in import forget_users
 from patients.models import Invitation, Patient
 from patients.roster.selectors import token_hash
 

@@ -69,6 +69,6 @@ def test_baseline_runs_one_query_after_sign_in(
 ):
     client.force_login(patient.user)
     # The user (the session comes from the cache, and the user too from the next request
-    # on: clinic.accounts.signed_in), then the one row it reads.
+    # on: clinic.signed_in), then the one row it reads.
     with django_assert_num_queries(2):
         client.get(BASELINE_URL)

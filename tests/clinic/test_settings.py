@@ -17,6 +17,7 @@ def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
     # The suite's own environment (see pyproject.toml) is left out: this is a fresh start.
     ours = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "SECURE_SSL_REDIRECT", "STATIC_MANIFEST")
     ours += ("MIGRATE_DATABASE_URL", "TRUSTED_PROXY_IPS", "REDIS_URL", "CACHE_KEY_PREFIX")
+    ours += ("SIGNED_IN_CACHE",)
     clean = {k: v for k, v in os.environ.items() if k not in ours and not k.startswith("DJANGO_")}
     return subprocess.run(
         [sys.executable, "manage.py", *args],

@@ -436,6 +436,7 @@ def threshold_form(clinic, **changes):
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
+        "language": clinic.language,
         "attention_adherence_percent": 60,
         "attention_missed_days": 3,
         "attention_pain": 7,

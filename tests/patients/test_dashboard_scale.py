@@ -26,7 +26,7 @@ DAYS = 90
 # the physiotherapists for the filter, which summaries no longer fit (none), the two counts,
 # a page of each list, then the audit row. The export reads every row instead of two pages.
 # The signed-in session and user (with the staff membership, clinic.accounts.signin.RoleBackend)
-# come from the cache (clinic.accounts.signed_in), the user once read after sign-in
+# come from the cache (clinic.signed_in), the user once read after sign-in
 # (FIRST_REQUEST).
 DASHBOARD_QUERIES = 6
 FIRST_REQUEST = 1

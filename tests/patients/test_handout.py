@@ -141,6 +141,7 @@ def test_clinic_admin_sets_the_contact_details_in_the_admin(client, clinic_admin
     data = {
         "name": clinic.name,
         "timezone": clinic.timezone,
+        "language": clinic.language,
         "attention_adherence_percent": clinic.attention_adherence_percent,
         "attention_missed_days": clinic.attention_missed_days,
         "attention_pain": clinic.attention_pain,

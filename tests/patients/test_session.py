@@ -319,7 +319,7 @@ def test_session_page_query_count_is_fixed_for_20_steps(
     url = reverse("patients:session", args=[long_session.id])
     client.get(url)
     # Once signed in, the session and the user come from the cache
-    # (clinic.accounts.signed_in): the session with its plan, its steps, the units done,
+    # (clinic.signed_in): the session with its plan, its steps, the units done,
     # and the audit row.
     with django_assert_max_num_queries(4):
         response = client.get(url)

@@ -253,7 +253,7 @@ def test_api_completion_query_count_is_fixed(api, patient, session, django_asser
     api.force_login(patient.user)
     unit = _unit(session)
     # The user with their patient record (the sign-in session comes from the cache, and so
-    # will the user from the next request on: clinic.accounts.signed_in); the session with
+    # will the user from the next request on: clinic.signed_in); the session with
     # its plan and whether a pause covers it today; the step with its exercise; the INSERT,
     # in a savepoint here only because the test runs inside a transaction (SAVEPOINT,
     # INSERT, RELEASE); and the audit trail's row.

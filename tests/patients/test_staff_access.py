@@ -35,10 +35,10 @@ STEP = {
 }
 SCHEDULE = {"starts_on": "2026-12-01", "weekdays": ["0", "2", "4"], "sessions_per_day": "1"}
 EXERCISE = {
-    "name": "Wall slide",
+    "name_en": "Wall slide",
     "body_region": "shoulders",
     "kind": "mobility",
-    "instructions": "Slide the arms up the wall.",
+    "instructions_en": "Slide the arms up the wall.",
     "default_hold_seconds": "5",
     "default_repetitions": "10",
     "default_sets": "2",

@@ -205,7 +205,7 @@ def test_today_query_count_does_not_grow(client, patient, clinic, django_assert_
     client.force_login(patient.user)
     client.get(reverse("patients:today"))
     # The plans with their counts, and the audit row: the session and the user with their
-    # patient record come from the cache once signed in (clinic.accounts.signed_in).
+    # patient record come from the cache once signed in (clinic.signed_in).
     with django_assert_max_num_queries(2):
         response = client.get(reverse("patients:today"))
     assert len(response.context["assignments"]) == 10

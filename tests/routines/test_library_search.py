@@ -42,7 +42,8 @@ def test_library_search_matches_the_body_region(clinic, library):
 
 
 def test_library_search_ignores_case_and_accents(clinic, library):
-    assert names(clinic, "ETIREMENT") == {"Étirement du cou"}
+    # "Étirement" alone is also every stretch's kind in French (the search reads both languages).
+    assert names(clinic, "ETIREMENT COU") == {"Étirement du cou"}
     assert names(clinic, "étirement cou") == {"Étirement du cou"}
 
 

@@ -123,12 +123,12 @@ def text_pages(therapist, patient, assignment):
     routine = factories.make_routine(therapist.clinic, name="Hips")
     step = routine.steps.first()
     exercise = {
-        "name": "Cat-cow",
+        "name_en": "Cat-cow",
         "body_region": "lower_back",
         "kind": "stretch",
-        "instructions": "Slowly.",
-        "cues": "",
-        "cautions": "",
+        "instructions_en": "Slowly.",
+        "cues_en": "",
+        "cautions_en": "",
         "default_hold_seconds": "20",
         "default_repetitions": "1",
         "default_sets": "1",
@@ -158,7 +158,7 @@ def text_pages(therapist, patient, assignment):
         (
             reverse("routines:exercise_create"),
             exercise,
-            ["name", "instructions", "cues", "cautions"],
+            ["name_en", "instructions_en", "cues_en", "cautions_en", "name_fr_ca"],
         ),
         (reverse("routines:routine_create"), {"name": "Knees", "goal": ""}, ["name", "goal"]),
         (

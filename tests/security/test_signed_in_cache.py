@@ -1,4 +1,4 @@
-"""The signed-in user and their session come from the cache (clinic.accounts.signed_in), and
+"""The signed-in user and their session come from the cache (clinic.signed_in), and
 every change that matters to a sign-in still takes effect at the very next request."""
 
 import pytest
@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clinic.accounts import signed_in
+from clinic import signed_in
 from clinic.accounts.signin import RoleBackend
 from clinic.models import StaffMember
 from patients.models import Patient

@@ -86,7 +86,7 @@ class AppServer:
         )
         if os.environ.get("REDIS_URL"):
             # The servers share this process's keys in Redis: a change made here (signing a
-            # patient out everywhere) forgets the user they cached (clinic.accounts.signed_in),
+            # patient out everywhere) forgets the user they cached (clinic.signed_in),
             # as the same change made through either server would.
             from django.core.cache import cache
 

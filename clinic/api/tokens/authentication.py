@@ -6,9 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from clinic.accounts.signed_in import signed_in_user
 from clinic.api.tokens.models import ApiToken
 from clinic.api.tokens.services import hash_token
+from clinic.signed_in import signed_in_user
 from clinic.throttle import API_KEY, throttle_failure, throttle_retry_after
 
 # Writing last_used_at on every request would make each read a write; once a minute is enough.
@@ -39,7 +39,7 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(_("This key is not valid.")) from None
         token = ApiToken.objects.filter(token_hash=hash_token(raw), revoked_at__isnull=True).first()
         # The key is read on every request (a revocation holds at once); its user with their
-        # role comes from the cache the browser's sign-in uses (clinic.accounts.signed_in).
+        # role comes from the cache the browser's sign-in uses (clinic.signed_in).
         user = signed_in_user(token.user_id) if token is not None else None
         if user is None or not user.is_active:
             throttle_failure(scope=API_KEY, request=request)
