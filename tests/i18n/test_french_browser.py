@@ -291,6 +291,10 @@ def test_patient_journey_in_french_shows_no_english(browser, live_server, french
 def test_physiotherapist_pages_in_french_show_no_english(browser, live_server, physio, french_plan):
     patient, assignment = french_plan
     template = factories.make_routine(physio.clinic, steps=2, name="Soins du dos")
+    # The clinic's own exercises read as the clinic wrote them: here, in French.
+    for number, step in enumerate(template.steps.select_related("exercise"), start=1):
+        step.exercise.name_en = step.exercise.name_fr_ca = f"Étirement maison {number}"
+        step.exercise.save()
     walk = Walk()
     context, page = _french_page(browser, live_server)
     try:
