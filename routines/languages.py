@@ -63,3 +63,14 @@ def contains_in_any_language(fields, text: str) -> Q:
         for name in columns(field):
             found |= Q(**{f"{name}__icontains": text})
     return found
+
+
+def in_reading_language(texts: dict[str, str | None]) -> str:
+    """The reader's text among every language's `texts` ({"en": …, "fr-ca": …}), or the
+    other language's when theirs is missing or empty: what `exercise.name` gives, for rows
+    read without the model (plain SQL)."""
+    active = (get_language() or "").lower()
+    for code in sorted(content_languages(), key=lambda code: code != active):
+        if texts.get(code):
+            return texts[code]
+    return ""

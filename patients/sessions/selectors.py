@@ -15,6 +15,7 @@ from patients.models import Assignment, Completion, Patient, Session
 from patients.plans.progression import apply_prescriptions
 from patients.plans.schedule import assignment_state, sessions_due_on
 from patients.review.adherence import patient_streak
+from routines.languages import column, columns, content_languages, in_reading_language
 from routines.models import Exercise, Routine, RoutineStep
 from routines.progression.models import ProgressionRule
 
@@ -35,7 +36,7 @@ _PAUSED_SQL = (
 # ends_on; a pause covers its first and last day and an open one runs on; only active
 # steps count; a session is done once finished.
 _TODAY_SQL = """
-    SELECT a.*, r.name AS routine_name, r.goal AS routine_goal,
+    SELECT a.*, {routine_texts},
         {paused} AS paused_today,
         (
             SELECT COUNT(*) FROM routines_routinestep s
@@ -62,7 +63,14 @@ _TODAY_SQL = """
     JOIN routines_routine r ON r.id = a.routine_id
     WHERE a.patient_id = %s AND a.starts_on <= %s AND (a.ends_on IS NULL OR a.ends_on >= %s)
     ORDER BY a.starts_on, a.id
-""".format(paused=_PAUSED_SQL.format(assignment="a.id"))  # noqa: S608 - constants only
+""".format(  # noqa: S608 - constants only
+    paused=_PAUSED_SQL.format(assignment="a.id"),
+    # Every language's name and goal (django-modeltranslation's columns): the reader's is
+    # picked, with the same fallback as `routine.name` (routines.languages).
+    routine_texts=", ".join(
+        f"r.{column} AS routine_{column}" for field in ("name", "goal") for column in columns(field)
+    ),
+)
 
 
 def patient_today(*, patient: Patient) -> list[Assignment]:
@@ -76,6 +84,12 @@ def patient_today(*, patient: Patient) -> list[Assignment]:
     params = [today, today, today, today, patient.pk, today, today]
     assignments = list(Assignment.objects.raw(_TODAY_SQL, params))
     for assignment in assignments:
+        for field in ("name", "goal"):
+            texts = {
+                code: getattr(assignment, f"routine_{column(field, code)}")
+                for code in content_languages()
+            }
+            setattr(assignment, f"routine_{field}", in_reading_language(texts))
         paused = bool(assignment.paused_today)
         assignment.state = assignment_state(assignment, today, paused=paused)
         assignment.due = sessions_due_on(assignment, today, paused=paused)

@@ -104,6 +104,20 @@ def test_today_uses_the_clinic_time_zone(client, other_clinic_patient, settings)
     assert response.context["assignments"][0] == assignment
 
 
+def test_today_names_the_plan_in_the_patients_language(client, patient, assignment):
+    routine = assignment.routine
+    routine.name_en, routine.name_fr_ca = "Morning stretch", "Étirement du matin"
+    routine.goal_en, routine.goal_fr_ca = "A supple back", ""
+    routine.save()
+    patient.language = "fr-ca"
+    patient.save(update_fields=["language"])
+    client.force_login(patient.user)
+    page = client.get(reverse("patients:today")).content.decode()
+    assert "Étirement du matin" in page and "Morning stretch" not in page
+    # No French goal: the English one stands in.
+    assert "A supple back" in page
+
+
 def test_today_offers_to_continue_an_open_session(client, patient, assignment):
     session = session_start(assignment=assignment)
     page = _today_page(client, patient)
