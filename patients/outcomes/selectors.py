@@ -11,6 +11,7 @@ from django.db.models.functions import RowNumber
 
 from clinic.models import StaffMember
 from patients.models import Patient
+from routines.languages import column, columns, content_languages
 
 from . import scoring
 from .models import AnswerOption, Item, Postponement, Questionnaire, QuestionnaireVersion, Response
@@ -281,6 +282,12 @@ def _trend(first: dict, last: dict) -> Trend | None:
     days = (last["local_date"] - first["local_date"]).days
     figures = {
         "questionnaire": last["version__questionnaire__name"],
+        # Every language's name: the reason is written in the reader's language when it is
+        # read, long after these figures were stored (patients.review.adherence.Reason).
+        "questionnaire_names": {
+            code: last[f"version__questionnaire__{column('name', code)}"]
+            for code in content_languages()
+        },
         "baseline": plain_number(first["score"]),
         "latest": plain_number(last["score"]),
         "change": plain_number(abs(difference)),
@@ -316,6 +323,7 @@ def outcome_trends(patients: QuerySet[Patient]) -> dict[int, list[Trend]]:
             "patient_id",
             "version__questionnaire_id",
             "version__questionnaire__name",
+            *(f"version__questionnaire__{name}" for name in columns("name")),
             "version__mcid",
             "version__higher_is_better",
             "score",

@@ -68,6 +68,7 @@ from patients.models import (
 )
 from patients.outcomes.selectors import OUTCOME_UNCHANGED, OUTCOME_WORSE, outcome_trends
 from patients.review.summaries import FIGURE_FIELDS, clinic_rules, sort_name
+from routines.languages import in_reading_language
 
 LOOKBACK_DAYS = 90
 # Patients whose summaries are worked out together: their sessions are found through
@@ -438,6 +439,11 @@ class Reason:
             # Kept as ISO 8601 in the figures (the API and the cache read them), said as a date.
             day = datetime.date.fromisoformat(figures["date"])
             figures = {**figures, "date": dates.short_date(day)}
+        if "questionnaire_names" in figures:
+            figures = {
+                **figures,
+                "questionnaire": in_reading_language(figures["questionnaire_names"]),
+            }
         return REASON_TEXTS[self.code] % figures
 
 

@@ -70,3 +70,20 @@ def test_staff_home_page_shows_the_outcome_reason(client, clinic, therapist, pat
     client.force_login(therapist.user)
     page = client.get(reverse("dashboard:home")).content.decode()
     assert "Numeric Pain Rating Scale worse by at least the MCID since baseline" in page
+
+
+def test_stored_outcome_reason_names_the_questionnaire_in_each_readers_language(
+    client, clinic, therapist, patient, nprs
+):
+    """The reason's figures are stored once; each physiotherapist reads them in their own
+    language, the questionnaire's name included."""
+    make_response(patient, nprs, 3, days_ago=20)
+    make_response(patient, nprs, 6, days_ago=1)
+    client.force_login(therapist.user)
+    english = client.get(reverse("dashboard:home")).content.decode()  # stores the summary
+    assert "Numeric Pain Rating Scale worse by at least the MCID" in english
+    therapist.language = "fr-ca"
+    therapist.save(update_fields=["language"])
+    french = client.get(reverse("dashboard:home")).content.decode()
+    assert f"{nprs.name_fr_ca} :" in french
+    assert "Numeric Pain Rating Scale" not in french
