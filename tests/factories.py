@@ -146,13 +146,14 @@ def verify_second_step(client, user: User) -> None:
 
 def summary_writes(count: int) -> int:
     """Statements that write `count` staff home summaries (patients.review.adherence
-    summaries_refresh): one on PostgreSQL; on SQLite Django splits a bulk write to keep
-    under 999 parameters a statement."""
+    summaries_refresh): Django splits a bulk write to keep under the database's limit of
+    parameters a statement (999 on SQLite; 65,535 on PostgreSQL with server-side binding)."""
     from django.db import connection
 
     from patients.models import PatientSummary
 
-    if connection.vendor == "postgresql" or count == 0:
+    if count == 0:
         return 1
-    per_statement = 999 // len(PatientSummary._meta.concrete_fields)
+    fields = PatientSummary._meta.concrete_fields
+    per_statement = connection.ops.bulk_batch_size(fields, [None] * count)
     return -(-count // per_statement)

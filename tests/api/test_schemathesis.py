@@ -55,6 +55,19 @@ checks.positive_data_acceptance.expected-statuses = {POSITIVE_STATUSES!r}
 """
     for method, path in REFUSED_BY_RULES
 ).replace("'", '"')
+# A negative case for a list may make `page` an object; sent exploded (`key=value`, the
+# form style's rule), the request then has no `page` at all and is a valid request that
+# rightly answers 200. schemathesis' own advice: switch that check off where it cannot hold.
+EXPLODED_PAGE = ["/api/v1/patients/"]
+CONFIG += "".join(
+    f"""
+[[operations]]
+include-method = "GET"
+include-path = "{path}"
+checks.negative_data_rejection.enabled = false
+"""
+    for path in EXPLODED_PAGE
+)
 
 # schemathesis sends its WSGI requests to http://localhost.
 with override_settings(ALLOWED_HOSTS=["localhost"]):
