@@ -38,15 +38,13 @@ def media_file(request: HttpRequest, name: str) -> HttpResponse:
     if content_type is None:
         raise Http404
     storage = default_storage
-    try:
-        # Django's Storage API: only local storages have a path; remote ones (S3, through
-        # routines.media.storage) raise NotImplementedError, so they answer with a short-lived
-        # presigned link instead (test_media_access: the S3 redirect).
-        path = storage.path(name)
-    except NotImplementedError:
+    if hasattr(storage, "signed_url"):
+        # A remote storage (S3, routines.media.storage.PrivateS3Storage) has no local path:
+        # the reader gets a short-lived presigned link instead (test_media_access).
         response = HttpResponseRedirect(storage.signed_url(name))
         response["Cache-Control"] = "private, no-store"
         return response
+    path = storage.path(name)
     try:
         file = open(path, "rb")  # noqa: SIM115 (closed by the response once sent)
     except (FileNotFoundError, IsADirectoryError):
