@@ -27,6 +27,9 @@ def row(page, name: str):
 
 def add(page, name: str) -> None:
     page.get_by_label("Search the library").fill(name.split()[0])
+    # The search's answer is announced before the step is added, so it cannot land late and
+    # take the place of what the next action announces.
+    expect(page.locator("#builder-status")).to_contain_text("match")
     page.get_by_role("button", name=f"Add {name}").click()
     row(page, name).wait_for()
 
