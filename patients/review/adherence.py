@@ -717,11 +717,9 @@ def overview_of(summary: PatientSummary) -> PatientOverview:
 def clinic_summaries(
     *, clinic: Clinic, physiotherapist: StaffMember | None = None
 ) -> QuerySet[PatientSummary]:
-    """The stored summaries of the clinic's active patients (or one physiotherapist's),
-    with their patients and physiotherapists; call `summaries_refresh` first."""
-    summaries = PatientSummary.objects.filter(
-        clinic=clinic, patient__archived_at__isnull=True
-    ).select_related("patient__physiotherapist__user")
+    """The stored summaries of the clinic's active patients (or one physiotherapist's);
+    call `summaries_refresh` first."""
+    summaries = PatientSummary.objects.filter(clinic=clinic, patient__archived_at__isnull=True)
     if physiotherapist is not None:
         summaries = summaries.filter(patient__physiotherapist=physiotherapist)
     return summaries
@@ -744,7 +742,9 @@ def clinic_overview(
     """
     if cached and patient is None:
         summaries_refresh(clinic=clinic)
-        summaries = clinic_summaries(clinic=clinic, physiotherapist=physiotherapist)
+        summaries = clinic_summaries(clinic=clinic, physiotherapist=physiotherapist).select_related(
+            "patient__physiotherapist__user"
+        )
         order = ("patient__last_name", "patient__first_name", "patient_id")
         return [overview_of(summary) for summary in summaries.order_by(*order)]
     today = clinic.today()

@@ -24,17 +24,48 @@ SORT_COLUMNS = {
     "streak": "streak",
     "pain": "latest_pain",
 }
+# What a row of either list shows (patients.review.adherence.overview_of): the figures and
+# the patient's name; their physiotherapist is one of the clinic's few staff members, which
+# the page has loaded already (`SummaryRows`).
+ROW_FIELDS = (
+    "week_completed",
+    "week_scheduled",
+    "month_completed",
+    "month_scheduled",
+    "streak",
+    "last_session_id",
+    "last_session_on",
+    "latest_pain",
+    "pain_trend",
+    "average_pain",
+    "reasons",
+    "patient__first_name",
+    "patient__last_name",
+    "patient__physiotherapist",
+)
 # Rows with the same key keep the roster's order (Patient.Meta.ordering), in both directions.
 ROSTER_ORDER = (F("patient__last_name").asc(), F("patient__first_name").asc(), F("patient_id"))
 
 
 class SummaryRows(Sequence):
     """Staff home rows that the database orders and pages: the length is counted once, a
-    slice reads only its rows, so a Paginator over it reads one page."""
+    slice reads only its rows, so a Paginator over it reads one page. Each row's patient
+    gets their physiotherapist from `staff` (the clinic's staff members, by id) rather than
+    from two more joined rows each."""
 
-    def __init__(self, summaries: QuerySet[PatientSummary], count: int):
+    def __init__(
+        self, summaries: QuerySet[PatientSummary], count: int, staff: dict[int, StaffMember]
+    ):
         self.summaries = summaries
         self.total = count
+        self.staff = staff
+
+    def _overview(self, summary: PatientSummary):
+        patient = summary.patient
+        member = self.staff.get(patient.physiotherapist_id)
+        if member is not None:
+            patient.physiotherapist = member
+        return overview_of(summary)
 
     def count(self) -> int:
         return self.total
@@ -44,15 +75,15 @@ class SummaryRows(Sequence):
 
     def __getitem__(self, index):
         if isinstance(index, slice):
-            return [overview_of(summary) for summary in self.summaries[index]]
+            return [self._overview(summary) for summary in self.summaries[index]]
         if index < 0:
             index += self.total
         if not 0 <= index < self.total:
             raise IndexError(index)
-        return overview_of(self.summaries[index])
+        return self._overview(self.summaries[index])
 
     def __iter__(self):
-        return (overview_of(summary) for summary in self.summaries.iterator(chunk_size=500))
+        return (self._overview(summary) for summary in self.summaries.iterator(chunk_size=500))
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Iterable) and list(self) == list(other)
@@ -102,18 +133,23 @@ def staff_home(
     physiotherapist: StaffMember | None = None,
     no_physiotherapist: bool = False,
     sort: str = "name",
-    staff: Iterable[StaffMember] = (),
+    staff: Iterable[StaffMember],
 ) -> StaffHome:
     """The staff home page's lists for the clinic (or one physiotherapist's patients, or
     those with none), the table sorted by `sort` (a column of SORT_COLUMNS, "name" or
-    "physiotherapist", "-" first for descending; `staff` are the clinic's staff members,
-    for that order).
+    "physiotherapist", "-" first for descending); `staff` are the clinic's staff members
+    with their users, for that order and the rows' physiotherapists.
 
     Brings the clinic's summaries up to date first (`summaries_refresh`: one query when
     nothing changed), then two counts in one query; each list reads its page when paged.
     """
     summaries_refresh(clinic=clinic)
-    summaries = clinic_summaries(clinic=clinic, physiotherapist=physiotherapist)
+    staff = {member.pk: member for member in staff}
+    summaries = (
+        clinic_summaries(clinic=clinic, physiotherapist=physiotherapist)
+        .select_related("patient")
+        .only(*ROW_FIELDS)
+    )
     if no_physiotherapist:
         summaries = summaries.filter(patient__physiotherapist__isnull=True)
     counts = summaries.aggregate(
@@ -122,8 +158,8 @@ def staff_home(
     urgent = summaries.filter(reasons_count__gt=0).order_by(
         "-reasons_count", name_order(), "patient_id"
     )
-    ordered = summaries.order_by(*_sort_keys(sort, staff))
+    ordered = summaries.order_by(*_sort_keys(sort, staff.values()))
     return StaffHome(
-        rows=SummaryRows(ordered, counts["total"]),
-        attention=SummaryRows(urgent, counts["attention"]),
+        rows=SummaryRows(ordered, counts["total"], staff),
+        attention=SummaryRows(urgent, counts["attention"], staff),
     )
