@@ -85,9 +85,10 @@ def clear_cache(cache) -> None:
 def empty_cache(cache_of_our_own):
     """Each test starts with an empty cache: rolled-back tests reuse ids on SQLite, so one
     test's throttle counts (or other cached data) must not meet another's."""
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
 
     clear_cache(cache)
+    caches["fragments"].clear()
 
 
 @pytest.fixture(autouse=True)
