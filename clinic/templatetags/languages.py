@@ -4,6 +4,8 @@ from django import template
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 
 from clinic.languages.views import catalog_version
 
@@ -18,22 +20,33 @@ def javascript_catalog_url() -> str:
     return f"{url}?v={catalog_version(language)}"
 
 
-@register.inclusion_tag("_language_switch.html", takes_context=True)
-def language_switch(context) -> dict:
+@register.simple_tag(takes_context=True)
+def language_switch(context) -> str:
     """One button per other language, each named in its own language, without the region
-    while only one variant is offered ("Français"): short enough for a 360 px header."""
+    while only one variant is offered ("Français"): short enough for a 360 px header.
+    Drawn here rather than included: it is on every page."""
     request = context.get("request")
     current = translation.get_language()
-    others = [
-        {"code": code, "name": name.split(" (")[0], "lang": _html_lang(code)}
-        for code, name in settings.LANGUAGES
-        if code != current
-    ]
-    return {
-        "others": others,
-        "next": request.get_full_path() if request is not None else "/",
-        "csrf_token": context.get("csrf_token"),
-    }
+    buttons = format_html_join(
+        "",
+        '<button type="submit" name="language" value="{}" lang="{}" class="link-button">{}'
+        "</button>",
+        (
+            (code, _html_lang(code), name.split(" (")[0])
+            for code, name in settings.LANGUAGES
+            if code != current
+        ),
+    )
+    return format_html(
+        '<form method="post" action="{}" class="language-switch" aria-label="{}">'
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">{}</form>',
+        reverse("language_switch"),
+        _("Language"),
+        context.get("csrf_token") or "",
+        request.get_full_path() if request is not None else "/",
+        buttons,
+    )
 
 
 @register.filter
