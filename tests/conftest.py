@@ -66,7 +66,9 @@ def cache_of_our_own():
         yield
         return
     prefix = f"limber-test-{uuid.uuid4().hex}"
-    with override_settings(CACHES={"default": {**default, "KEY_PREFIX": prefix}}):
+    with override_settings(
+        CACHES={**settings.CACHES, "default": {**default, "KEY_PREFIX": prefix}}
+    ):
         yield
         clear_cache(cache)
 
