@@ -96,4 +96,4 @@ def _patient_row(row: PatientOverview, drawn: _Drawn) -> SafeString:
 
 
 def _badge(_nothing) -> SafeString:
-    return format_html('<span class="badge">{}</span>', _("needs attention"))
+    return format_html(' <span class="badge">{}</span>', _("needs attention"))
