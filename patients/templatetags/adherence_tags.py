@@ -1,6 +1,6 @@
 """The staff pages' adherence figure and the staff home page's table rows. They are drawn
 in Python, not in templates: the table shows a hundred rows of seven cells, and the
-template language spent about half the page's time on them."""
+template language spent about a quarter of the page's time on them."""
 
 from collections.abc import Iterable
 
