@@ -82,6 +82,6 @@ def test_redis_url_makes_the_cache_shared():
     shared = manage(
         "shell", "--no-imports", "-c", code, env={**PRODUCTION, "REDIS_URL": "redis://cache:6379/0"}
     )
-    assert shared.stdout.split() == ["django.core.cache.backends.redis.RedisCache"], shared.stderr
+    assert shared.stdout.split() == ["clinic.cache.RedisCache"], shared.stderr
     alone = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
     assert alone.stdout.split() == ["django.core.cache.backends.locmem.LocMemCache"], alone.stderr

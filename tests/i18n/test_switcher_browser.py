@@ -8,6 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from patients.models import Patient
 from tests import factories
+from tests.browser import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -46,7 +47,7 @@ def test_patient_switches_to_french_by_keyboard_and_it_stays(page, sign_in):
 
     _tab_to_switch(page)
     page.keyboard.press("Enter")
-    page.wait_for_function("document.documentElement.lang === 'fr-CA'")
+    wait_until(page, "document.documentElement.lang === 'fr-CA'")
     assert page.url.endswith("/today/")
     assert Patient.objects.get(pk=patient.pk).language == "fr-ca"
     _check_layout(page, "patient-fr")
@@ -60,7 +61,7 @@ def test_staff_header_keeps_its_links_and_the_switcher_on_a_phone(page, sign_in)
     page.goto("/staff/")
     _check_layout(page, "staff-en")
     page.locator(SWITCH).click()
-    page.wait_for_function("document.documentElement.lang === 'fr-CA'")
+    wait_until(page, "document.documentElement.lang === 'fr-CA'")
     _check_layout(page, "staff-fr")
 
 
@@ -68,7 +69,7 @@ def test_sign_in_page_switches_by_cookie(page):
     page.goto("/login/")
     _check_layout(page, "login-en")
     page.locator(SWITCH).click()
-    page.wait_for_function("document.documentElement.lang === 'fr-CA'")
+    wait_until(page, "document.documentElement.lang === 'fr-CA'")
     assert page.url.endswith("/login/")
     cookies = {cookie["name"]: cookie["value"] for cookie in page.context.cookies()}
     assert cookies["django_language"] == "fr-ca"

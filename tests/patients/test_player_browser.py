@@ -16,6 +16,7 @@ from patients.roster.services import invitation_create
 from patients.sessions.services import session_start
 from routines.models import Routine, RoutineStep
 from tests import factories
+from tests.browser import wait_until
 from tests.patients.builtin_library import install_builtin_library
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -371,29 +372,29 @@ def test_player_wake_lock_is_requested_on_begin_and_released_at_the_end(
     _open(phone, sign_in, patient, assignment)
     assert phone.evaluate("window.__wakeLog") == []
     phone.get_by_role("button", name="Begin").click()
-    phone.wait_for_function("window.__wakeLog.length === 1")
+    wait_until(phone, "window.__wakeLog.length === 1")
     assert phone.evaluate("window.__wakeLog") == ["request:screen"]
     for _ in range(3):
         phone.get_by_role("button", name="Done").click()
     expect(phone.get_by_role("heading", name="Well done! How did it go?")).to_be_visible()
-    phone.wait_for_function("window.__wakeLog.length === 2")
+    wait_until(phone, "window.__wakeLog.length === 2")
     assert phone.evaluate("window.__wakeLog") == ["request:screen", "release"]
 
 
 def test_player_releases_the_wake_lock_when_hidden(phone, sign_in, patient, assignment):
     _open(phone, sign_in, patient, assignment)
     phone.get_by_role("button", name="Begin").click()
-    phone.wait_for_function("window.__wakeLog.length === 1")
+    wait_until(phone, "window.__wakeLog.length === 1")
     phone.evaluate(
         "Object.defineProperty(document, 'visibilityState', {configurable: true,"
         " get: () => 'hidden'}); document.dispatchEvent(new Event('visibilitychange'))"
     )
-    phone.wait_for_function("window.__wakeLog.length === 2")
+    wait_until(phone, "window.__wakeLog.length === 2")
     phone.evaluate(
         "Object.defineProperty(document, 'visibilityState', {configurable: true,"
         " get: () => 'visible'}); document.dispatchEvent(new Event('visibilitychange'))"
     )
-    phone.wait_for_function("window.__wakeLog.length === 3")
+    wait_until(phone, "window.__wakeLog.length === 3")
     assert phone.evaluate("window.__wakeLog") == ["request:screen", "release", "request:screen"]
 
 

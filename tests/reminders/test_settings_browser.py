@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from patients.reminders.models import Delivery, ReminderSettings
 from tests import factories
+from tests.browser import wait_until
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -84,7 +85,7 @@ def test_patient_sets_reminders_in_the_browser(browser, live_server, sign_in, pa
         button = page.get_by_role("button", name="Turn on notifications here")
         button.wait_for()
         button.click()
-        page.wait_for_function("document.getElementById('push-status').textContent.length > 1")
+        wait_until(page, "document.getElementById('push-status').textContent.length > 1")
         _check_accessible(page, width, "settings saved")
         page.screenshot(path=f"/tmp/reminders-saved-{width}.png", full_page=True)
         assert not [error for error in errors if "Content Security Policy" in error]

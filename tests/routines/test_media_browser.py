@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from routines.models import Exercise, Routine, RoutineStep
 from tests import factories
+from tests.browser import wait_until
 from tests.patients.builtin_library import install_builtin_library
 
 from .media_files import png_bytes
@@ -202,9 +203,10 @@ def test_video_upload_round_trip_plays_from_byte_ranges(browser, live_server, si
         assert (
             page.locator("video.exercise-video source").get_attribute("src") == exercise.video.url
         )
-        page.wait_for_function(
+        wait_until(
+            page,
             "() => { const v = document.querySelector('video.exercise-video');"
-            " return v.readyState >= 1 || v.error; }"
+            " return v.readyState >= 1 || v.error; }",
         )
         state = page.evaluate(
             "() => { const v = document.querySelector('video.exercise-video');"
@@ -217,7 +219,7 @@ def test_video_upload_round_trip_plays_from_byte_ranges(browser, live_server, si
         assert state["paused"]
         assert not state["autoplay"]
         page.evaluate("document.querySelector('video.exercise-video').play()")
-        page.wait_for_function("document.querySelector('video.exercise-video').currentTime > 0")
+        wait_until(page, "document.querySelector('video.exercise-video').currentTime > 0")
         assert any(header and status == 206 for header, status in ranges), ranges
         assert_no_axe_violations(page)
         shoot(page, "detail-video-360")
