@@ -168,8 +168,9 @@ CACHES = {
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    # Template fragments keyed by their content (the player's steps and texts): never stale,
-    # so each process keeps its own, a dictionary lookup away rather than a trip to Redis.
+    # Template fragments keyed by their content (the player's steps and texts, every page's
+    # head, the patient's menu): never stale, so each process keeps its own, a dictionary
+    # lookup away rather than a trip to Redis.
     "fragments": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "fragments",
